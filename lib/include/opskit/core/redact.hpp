@@ -1,0 +1,21 @@
+// The process-wide list of secrets. Anything that prints, logs or raises text (the output
+// printer, the error handler, syslog, subprocess capture) passes it through redact(), so a
+// secret registered once cannot leak through a path somebody forgot.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace opskit {
+
+/// Registers a secret; from now on redact() replaces every occurrence with `***`.
+/// Empty strings are ignored.
+void add_secret(std::string_view secret);
+
+/// Forgets all secrets (tests only).
+void clear_secrets();
+
+/// Returns text with every registered secret replaced by `***`.
+std::string redact(std::string_view text);
+
+}  // namespace opskit

@@ -1,0 +1,261 @@
+// Config loading: schema-checked YAML files, environment and flags, with an origin per value.
+#include "opskit/core/config.hpp"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cstdlib>
+#include <set>
+
+#include "config_sections.hpp"
+#include "opskit/core/error.hpp"
+#include "opskit/core/fs.hpp"
+
+namespace fs = std::filesystem;
+
+namespace opskit {
+namespace {
+
+std::string_view type_name(ValueType t) {
+    switch (t) {
+    case ValueType::string: return "a string";
+    case ValueType::integer: return "an integer";
+    case ValueType::boolean: return "true or false";
+    case ValueType::duration: return "a duration (90, 90s, 5m, 2h, 1d)";
+    case ValueType::size: return "a size (bytes, K, M, G, T, KiB, MiB, GiB, TiB)";
+    case ValueType::string_list: return "a list of strings";
+    }
+    return "a value";
+}
+
+Json duration_json(Duration d) {
+    if (d.count() % 1000 == 0) return d.count() / 1000;
+    return to_seconds(d);
+}
+
+// Converts raw text (env or flag) to the key's JSON representation; throws a usage Error
+// naming `source` on a bad value.
+Json parse_text(const ConfigKey& key, const std::string& text, const std::string& source) {
+    const auto bad = [&]() {
+        return Error(ErrorKind::usage, fmt::format("invalid value for {}", key.full_name()),
+                     fmt::format("{}={}", source, text), fmt::format("expected {}", type_name(key.type)));
+    };
+    switch (key.type) {
+    case ValueType::string: return text;
+    case ValueType::integer: {
+        std::int64_t v = 0;
+        auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+        if (ec != std::errc{} || p != text.data() + text.size()) throw bad();
+        return v;
+    }
+    case ValueType::boolean: {
+        std::string t = text;
+        std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return std::tolower(c); });
+        if (t == "1" || t == "true" || t == "yes" || t == "on") return true;
+        if (t == "0" || t == "false" || t == "no" || t == "off") return false;
+        throw bad();
+    }
+    case ValueType::duration:
+        try {
+            return duration_json(parse_duration(text));
+        } catch (const Error&) {
+            throw bad();
+        }
+    case ValueType::size:
+        try {
+            return parse_size(text);
+        } catch (const Error&) {
+            throw bad();
+        }
+    case ValueType::string_list: {
+        Json list = Json::array();
+        std::size_t start = 0;
+        while (start <= text.size() && !text.empty()) {
+            auto comma = text.find(',', start);
+            if (comma == std::string::npos) comma = text.size();
+            if (comma > start) list.push_back(text.substr(start, comma - start));
+            start = comma + 1;
+        }
+        return list;
+    }
+    }
+    throw bad();
+}
+
+Json parse_yaml(const ConfigKey& key, const YAML::Node& node, const fs::path& file) {
+    const auto bad = [&]() {
+        return Error(ErrorKind::usage, "invalid config", fmt::format("{}:{}", file.string(), node.Mark().line + 1),
+                     fmt::format("{} must be {}", key.full_name(), type_name(key.type)));
+    };
+    if (node.IsNull()) return nullptr;
+    if (key.type == ValueType::string_list) {
+        if (!node.IsSequence()) throw bad();
+        Json list = Json::array();
+        for (const auto& item : node) {
+            if (!item.IsScalar()) throw bad();
+            list.push_back(item.Scalar());
+        }
+        return list;
+    }
+    if (!node.IsScalar()) throw bad();
+    if (key.type == ValueType::string) return node.Scalar();
+    try {
+        return parse_text(key, node.Scalar(), key.full_name());
+    } catch (const Error&) {
+        throw bad();
+    }
+}
+
+const ConfigKey* find_key(std::string_view section, std::string_view name) {
+    for (const auto& k : config_schema())
+        if (k.section == section && k.name == name) return &k;
+    return nullptr;
+}
+
+bool known_section(std::string_view s) {
+    return s == "common" || s == "bkctl" || s == "crctl" || s == "vmctl";
+}
+
+void load_file(const fs::path& file, Config& /*unused*/, std::map<std::string, ConfigValue, std::less<>>& values) {
+    YAML::Node root;
+    try {
+        root = YAML::LoadFile(file.string());
+    } catch (const YAML::BadFile&) {
+        throw Error(ErrorKind::unavailable, "cannot read config", file.string(), "permission denied or not a file");
+    } catch (const YAML::ParserException& e) {
+        throw Error(ErrorKind::usage, "invalid config", fmt::format("{}:{}", file.string(), e.mark.line + 1),
+                    fmt::format("YAML syntax: {}", e.msg));
+    }
+    if (root.IsNull()) return;
+    if (!root.IsMap())
+        throw Error(ErrorKind::usage, "invalid config", fmt::format("{}:{}", file.string(), root.Mark().line + 1),
+                    "expected a mapping of sections (common, bkctl, crctl, vmctl)");
+    for (const auto& section : root) {
+        const auto sname = section.first.as<std::string>();
+        const auto line = section.first.Mark().line + 1;
+        if (!known_section(sname))
+            throw Error(ErrorKind::usage, "invalid config", fmt::format("{}:{}", file.string(), line),
+                        fmt::format("unknown section '{}', expected common, bkctl, crctl or vmctl", sname));
+        if (section.second.IsNull()) continue;
+        if (!section.second.IsMap())
+            throw Error(ErrorKind::usage, "invalid config", fmt::format("{}:{}", file.string(), line),
+                        fmt::format("section '{}' must be a mapping", sname));
+        for (const auto& entry : section.second) {
+            const auto kname = entry.first.as<std::string>();
+            const auto kline = entry.first.Mark().line + 1;
+            const ConfigKey* key = find_key(sname, kname);
+            if (!key)
+                throw Error(ErrorKind::usage, "invalid config", fmt::format("{}:{}", file.string(), kline),
+                            fmt::format("unknown key '{}.{}'", sname, kname));
+            auto value = parse_yaml(*key, entry.second, file);
+            values[key->full_name()] = {std::move(value), fmt::format("file {}:{}", file.string(), kline)};
+        }
+    }
+}
+
+}  // namespace
+
+const std::vector<ConfigKey>& config_schema() {
+    static const std::vector<ConfigKey> schema = [] {
+        std::vector<ConfigKey> all;
+        for (auto part : {detail::common_config_keys(), detail::bkctl_config_keys(), detail::crctl_config_keys(),
+                          detail::vmctl_config_keys()})
+            all.insert(all.end(), part.begin(), part.end());
+        return all;
+    }();
+    return schema;
+}
+
+std::string env_name_for(std::string_view tool, const ConfigKey& key) {
+    if (key.section != "common" && key.section != tool) return {};
+    std::string name(tool);
+    name += "_" + key.name;
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::toupper(c); });
+    return name;
+}
+
+const ConfigValue& Config::at(std::string_view key) const {
+    const auto it = m_values.find(key);
+    if (it == m_values.end()) throw Error(ErrorKind::internal, "unknown config key", key, "not in the schema");
+    return it->second;
+}
+
+std::string Config::get_string(std::string_view key) const {
+    const auto& v = at(key).value;
+    return v.is_string() ? v.get<std::string>() : std::string();
+}
+std::int64_t Config::get_int(std::string_view key) const {
+    const auto& v = at(key).value;
+    return v.is_number() ? v.get<std::int64_t>() : 0;
+}
+bool Config::get_bool(std::string_view key) const {
+    const auto& v = at(key).value;
+    return v.is_boolean() && v.get<bool>();
+}
+Duration Config::get_duration(std::string_view key) const {
+    const auto& v = at(key).value;
+    return v.is_number() ? Duration(static_cast<Duration::rep>(v.get<double>() * 1000.0 + 0.5)) : Duration(0);
+}
+std::uint64_t Config::get_size(std::string_view key) const {
+    const auto& v = at(key).value;
+    return v.is_number() ? v.get<std::uint64_t>() : 0;
+}
+std::vector<std::string> Config::get_list(std::string_view key) const {
+    const auto& v = at(key).value;
+    return v.is_array() ? v.get<std::vector<std::string>>() : std::vector<std::string>{};
+}
+
+Json Config::to_json(bool with_origin) const {
+    Json out = Json::object();
+    for (const auto& key : config_schema()) {
+        if (key.section != "common" && key.section != m_tool) continue;
+        const auto& v = at(key.full_name());
+        out[key.section][key.name] = with_origin ? Json{{"value", v.value}, {"origin", v.origin}} : v.value;
+    }
+    return out;
+}
+
+Config load_config(const ConfigSources& sources) {
+    Config cfg;
+    cfg.m_tool = sources.tool;
+    for (const auto& key : config_schema()) cfg.m_values[key.full_name()] = {key.default_value, "default"};
+
+    std::vector<fs::path> files;
+    if (sources.explicit_file) {
+        std::error_code ec;
+        if (!fs::exists(*sources.explicit_file, ec))
+            throw Error(ErrorKind::not_found, "config file not found", sources.explicit_file->string(),
+                        "no such file");
+        files.push_back(*sources.explicit_file);
+    } else {
+        files.push_back(sources.system_file);
+        files.push_back(sources.user_file.value_or(xdg_home("CONFIG") / "opskit/config.yaml"));
+    }
+    for (const auto& f : files) {
+        std::error_code ec;
+        if (!fs::exists(f, ec)) continue;
+        load_file(f, cfg, cfg.m_values);
+        cfg.m_files.push_back(f);
+    }
+
+    const auto getenv = sources.getenv ? sources.getenv : [](const char* n) -> const char* { return std::getenv(n); };
+    for (const auto& key : config_schema()) {
+        const auto env = env_name_for(sources.tool, key);
+        if (env.empty()) continue;
+        if (const char* v = getenv(env.c_str()); v != nullptr) {
+            cfg.m_values[key.full_name()] = {parse_text(key, v, env), "env " + env};
+        }
+    }
+    for (const auto& [name, flag] : sources.flags) {
+        const auto dot = name.find('.');
+        const ConfigKey* key = dot == std::string::npos ? nullptr : find_key(name.substr(0, dot), name.substr(dot + 1));
+        if (!key) throw Error(ErrorKind::internal, "flag bound to unknown config key", name, "not in the schema");
+        cfg.m_values[name] = {parse_text(*key, flag.second, flag.first), "flag " + flag.first};
+    }
+    return cfg;
+}
+
+}  // namespace opskit

@@ -1,0 +1,44 @@
+// Process-wide secret list. A mutex because dispatchers and bulk verbs print from threads.
+#include "opskit/core/redact.hpp"
+
+#include <algorithm>
+#include <mutex>
+#include <vector>
+
+namespace opskit {
+namespace {
+std::mutex g_mutex;
+std::vector<std::string>& secrets() {
+    static std::vector<std::string> list;
+    return list;
+}
+}  // namespace
+
+void add_secret(std::string_view secret) {
+    if (secret.empty()) return;
+    std::lock_guard lock(g_mutex);
+    auto& list = secrets();
+    if (std::find(list.begin(), list.end(), secret) == list.end()) {
+        list.emplace_back(secret);
+        // Longest first, so a secret that contains another is replaced whole.
+        std::sort(list.begin(), list.end(), [](auto& a, auto& b) { return a.size() > b.size(); });
+    }
+}
+
+void clear_secrets() {
+    std::lock_guard lock(g_mutex);
+    secrets().clear();
+}
+
+std::string redact(std::string_view text) {
+    std::string out(text);
+    std::lock_guard lock(g_mutex);
+    for (const auto& s : secrets()) {
+        for (std::size_t pos = out.find(s); pos != std::string::npos; pos = out.find(s, pos + 3)) {
+            out.replace(pos, s.size(), "***");
+        }
+    }
+    return out;
+}
+
+}  // namespace opskit

@@ -1,0 +1,66 @@
+#!/usr/bin/env bats
+# `cmake --install` and CPack: the installed tree has everything a distribution needs, and
+# other programs can build against libopskit with CMake or pkg-config.
+load helpers
+
+setup() {
+    hermetic_setup
+    ROOT="$T/root"
+    DESTDIR="$ROOT" cmake --install "$OPSKIT_BUILD_DIR" --prefix /usr >/dev/null
+    LIBDIR=$(cd "$ROOT/usr" && ls -d lib/*-linux-gnu 2>/dev/null || echo lib)
+}
+
+@test "install puts binaries, library, headers, pkg-config, CMake package, man pages, completions" {
+    for tool in bkctl crctl vmctl; do
+        [[ -x $ROOT/usr/bin/$tool ]] || fail "missing bin/$tool"
+        [[ -f $ROOT/usr/share/bash-completion/completions/$tool ]] || fail "missing bash completion $tool"
+        [[ -f $ROOT/usr/share/zsh/vendor-completions/_$tool ]] || fail "missing zsh completion $tool"
+        [[ -f $ROOT/usr/share/fish/vendor_completions.d/$tool.fish ]] || fail "missing fish completion $tool"
+        [[ -f $ROOT/usr/share/man/man1/$tool.1 ]] || fail "missing man page $tool.1"
+    done
+    [[ -f $ROOT/usr/share/man/man7/opskit.7 ]]
+    ls "$ROOT/usr/$LIBDIR"/libopskit.so.0* >/dev/null
+    [[ -L $ROOT/usr/$LIBDIR/libopskit.so ]]
+    [[ -f $ROOT/usr/include/opskit/core/error.hpp ]]
+    [[ -f $ROOT/usr/$LIBDIR/pkgconfig/opskit.pc ]]
+    [[ -f $ROOT/usr/$LIBDIR/cmake/opskit/opskitConfig.cmake ]]
+    [[ -f $ROOT/usr/$LIBDIR/cmake/opskit/opskitConfigVersion.cmake ]]
+}
+
+@test "installed binaries run from the install tree (relative rpath)" {
+    run -0 --separate-stderr "$ROOT/usr/bin/vmctl" --version
+    [[ $output == "vmctl "* ]]
+    run -0 ldd "$ROOT/usr/bin/vmctl"
+    found=$(awk '/libopskit/ {print $3}' <<<"$output")
+    [[ $(realpath "$found") == $(realpath "$ROOT/usr/$LIBDIR")/libopskit.so.0* ]] || fail "$output"
+}
+
+@test "a consumer project builds with find_package(opskit)" {
+    cmake -S "$OPSKIT_SOURCE_DIR/tests/data/consumer" -B "$T/consumer" -G Ninja \
+          -DCMAKE_PREFIX_PATH="$ROOT/usr" >/dev/null
+    cmake --build "$T/consumer" >/dev/null
+    run -0 env LD_LIBRARY_PATH="$ROOT/usr/$LIBDIR" "$T/consumer/consumer"
+    [[ $(jq -r .seconds <<<"$output") == 300* ]]
+    [[ $(jq -r .version <<<"$output") =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]]
+}
+
+@test "a consumer builds with pkg-config --cflags --libs opskit" {
+    export PKG_CONFIG_PATH="$ROOT/usr/$LIBDIR/pkgconfig"
+    run -0 pkg-config --cflags --libs opskit
+    flags=$output
+    # shellcheck disable=SC2086
+    g++ -o "$T/pc-consumer" "$OPSKIT_SOURCE_DIR/tests/data/consumer/main.cpp" $flags
+    run -0 env LD_LIBRARY_PATH="$ROOT/usr/$LIBDIR" "$T/pc-consumer"
+    [[ $(jq -r .seconds <<<"$output") == 300* ]]
+}
+
+@test "CPack builds a .deb that unpacks into a working tree" {
+    command -v dpkg-deb >/dev/null || skip "dpkg-deb not available"
+    (cd "$T" && cpack --config "$OPSKIT_BUILD_DIR/CPackConfig.cmake" -B "$T/pkg" >/dev/null)
+    deb=$(ls "$T"/pkg/*.deb)
+    run -0 dpkg-deb -f "$deb" Package
+    [[ $output == opskit ]]
+    dpkg -x "$deb" "$T/debroot"
+    run -0 --separate-stderr "$T/debroot/usr/bin/crctl" --version
+    [[ $output == "crctl "* ]]
+}

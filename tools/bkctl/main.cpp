@@ -1,0 +1,12 @@
+// bkctl: block-device image backup through IBM Storage Protect (dsmc).
+// Only the verb list is here; parsing, config, output and exit codes come from tools/common.
+#include "commands.hpp"
+
+int main(int argc, char** argv) {
+    const opskit::cli::ToolSpec spec{
+        "bkctl",
+        "bkctl — block-device image backup through IBM Storage Protect (dsmc)",
+        [](CLI::App& /*app*/, opskit::cli::Context& /*ctx*/) {},
+    };
+    return opskit::cli::run(argc, argv, spec);
+}

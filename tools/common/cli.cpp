@@ -1,0 +1,193 @@
+// The main wrapper: the one place where parse errors, opskit::Error kinds and unexpected
+// exceptions become a single `TOOL: error: …` line and an exit code.
+#include "cli.hpp"
+
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <cstdio>
+
+#include "completion.hpp"
+#include "opskit/core/audit.hpp"
+#include "opskit/core/error.hpp"
+#include "opskit/core/lock.hpp"
+#include "opskit/core/process.hpp"
+#include "opskit/core/redact.hpp"
+#include "opskit/core/term.hpp"
+#include "opskit/core/version.hpp"
+
+namespace opskit::cli {
+namespace {
+
+void print_error(const std::string& tool, std::string_view message) {
+    // One line: newlines inside a message (e.g. from a backend) are folded.
+    std::string line = redact(message);
+    for (auto& c : line)
+        if (c == '\n' || c == '\r') c = ' ';
+    std::fprintf(stderr, "%s: error: %s\n", tool.c_str(), line.c_str());
+}
+
+CLI::App* selected_leaf(CLI::App& app) {
+    CLI::App* cur = &app;
+    for (;;) {
+        const auto subs = cur->get_subcommands();
+        if (subs.empty()) return cur;
+        cur = subs.front();
+    }
+}
+
+Result config_show(const Context& ctx, bool origin) {
+    const auto& cfg = ctx.config();
+    Result r;
+    r.value = cfg.to_json(origin);
+    Json rows = Json::array();
+    for (const auto& [section, keys] : r.value.items())
+        for (const auto& [name, v] : keys.items()) {
+            Json row = {{"key", section + "." + name}};
+            if (origin) {
+                row["value"] = v.at("value");
+                row["origin"] = v.at("origin");
+            } else {
+                row["value"] = v;
+            }
+            rows.push_back(row);
+        }
+    r.table_value = rows;
+    r.columns = {{"key", ""}, {"value", ""}};
+    if (origin) r.columns.push_back({"origin", ""});
+    return r;
+}
+
+}  // namespace
+
+const Config& Context::config() const {
+    if (!m_config) throw Error(ErrorKind::internal, "configuration", m_tool, "used before it was loaded");
+    return *m_config;
+}
+
+CLI::Option* Context::config_option(CLI::App* cmd, const std::string& flag, const std::string& key,
+                                    const std::string& help) {
+    auto bound = std::make_unique<Bound>();
+    // Origins name the long spelling (`flag --output`), whichever the user typed.
+    const auto long_pos = flag.find("--");
+    bound->flag = flag.substr(long_pos == std::string::npos ? 0 : long_pos);
+    bound->flag = bound->flag.substr(0, bound->flag.find(','));
+    bound->key = key;
+    bound->opt = cmd->add_option(flag, bound->value, help);
+    auto* opt = bound->opt;
+    m_bound.push_back(std::move(bound));
+    return opt;
+}
+
+void Context::config_switch(CLI::App* cmd, const std::string& flag, const std::string& negated,
+                            const std::string& key, const std::string& help) {
+    auto bound = std::make_unique<Bound>();
+    bound->flag = flag;
+    bound->key = key;
+    bound->opt = cmd->add_flag(flag)->description(help);
+    bound->negated = cmd->add_flag(negated)->description("opposite of " + flag);
+    bound->opt->excludes(bound->negated);
+    m_bound.push_back(std::move(bound));
+}
+
+void require_yes(bool yes, std::string_view what, std::string_view input) {
+    if (!yes) throw Error(ErrorKind::usage, what, input, "irreversible; add --yes to confirm");
+}
+
+int run(int argc, char** argv, const ToolSpec& spec) {
+    install_interrupt_handlers();
+    Context ctx(spec.name);
+    CLI::App app{spec.summary, spec.name};
+    app.set_version_flag("--version", fmt::format("{} {} (libopskit {})", spec.name, OPSKIT_VERSION, version()));
+    app.fallthrough();  // global options may follow the verb: `vmctl stop web1 -o json`
+    auto* output_opt = ctx.config_option(&app, "-o,--output", "common.output", "output format: table, json or yaml");
+    ctx.complete(output_opt, [] { return std::vector<std::string>{"table", "json", "yaml"}; });
+    bool quiet = false;
+    app.add_flag("-q,--quiet", quiet, "print nothing on success");
+    app.add_flag("-v,--verbose", ctx.m_verbose, "more detail on stderr (repeatable)");
+    std::string config_file;
+    app.add_option("--config", config_file, "read only this config file");
+    ctx.config_option(&app, "--wait-lock", "common.wait_lock", "wait up to DURATION for a busy lock (default: exit 6 at once)");
+
+    auto* config_cmd = app.add_subcommand("config", "show the effective configuration");
+    auto* show = config_cmd->add_subcommand("show", "print every setting of this tool and common");
+    auto origin = std::make_shared<bool>(false);
+    show->add_flag("--origin", *origin, "also say where each value comes from");
+    ctx.on(show, [&ctx, origin] { return config_show(ctx, *origin); });
+
+    spec.setup(app, ctx);
+
+    if (argc >= 2 && std::string_view(argv[1]) == "__complete") {
+        // Config for dynamic completers (store path, libvirt URI) comes from env and files only.
+        try {
+            ConfigSources sources;
+            sources.tool = spec.name;
+            ctx.m_config = load_config(sources);
+        } catch (const Error&) {
+            return 0;  // completion never prints errors into the user's prompt
+        }
+        return run_completion(app, ctx, std::vector<std::string>(argv + 2, argv + argc));
+    }
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);  // help of the selected subcommand, on stdout, exit 0
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        print_error(spec.name, e.what());
+        return static_cast<int>(ExitCode::usage);
+    }
+
+    CLI::App* leaf = selected_leaf(app);
+    try {
+        ConfigSources sources;
+        sources.tool = spec.name;
+        if (!config_file.empty()) sources.explicit_file = config_file;
+        for (const auto& b : ctx.m_bound) {
+            if (b->negated) {
+                if (b->opt->count() > 0) sources.flags[b->key] = {b->flag, "true"};
+                if (b->negated->count() > 0) sources.flags[b->key] = {b->negated->get_name(), "false"};
+            } else if (b->opt->count() > 0) {
+                sources.flags[b->key] = {b->flag, b->value};
+            }
+        }
+        ctx.m_config = load_config(sources);
+        const auto& cfg = *ctx.m_config;
+        ctx.m_print.format = parse_output_format(cfg.get_string("common.output"));
+        ctx.m_print.quiet = quiet;
+        ctx.m_print.color = ctx.m_print.format == OutputFormat::table && color_enabled(STDOUT_FILENO);
+        set_default_lock_wait(cfg.get_duration("common.wait_lock"));
+        AuditSettings audit_settings{spec.name, cfg.get_bool("common.syslog"), std::nullopt};
+        if (cfg.is_set("common.audit_file")) audit_settings.file = cfg.get_string("common.audit_file");
+        configure_audit(audit_settings);
+    } catch (const Error& e) {
+        print_error(spec.name, e.what());
+        return static_cast<int>(e.exit_code());
+    }
+
+    try {
+        const auto it = ctx.m_handlers.find(leaf);
+        if (it == ctx.m_handlers.end()) {
+            const auto where = leaf == &app ? spec.name : spec.name + " " + leaf->get_name();
+            print_error(spec.name, fmt::format("missing subcommand ({}): run '{} --help' for the list", where, where));
+            return static_cast<int>(ExitCode::usage);
+        }
+        const Result result = it->second();
+        print_result(result, ctx.m_print);
+        return static_cast<int>(result.exit_code);
+    } catch (const Error& e) {
+        print_error(spec.name, e.what());
+        if (interrupted_by() != 0) reraise_interrupt();
+        return static_cast<int>(e.exit_code());
+    } catch (const std::exception& e) {
+        print_error(spec.name, fmt::format("internal error: {} (please report)", e.what()));
+        return static_cast<int>(ExitCode::internal);
+    }
+}
+
+}  // namespace opskit::cli
