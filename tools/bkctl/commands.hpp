@@ -4,5 +4,6 @@
 #include "common/cli.hpp"
 
 namespace opskit::bkctl {
-// Verbs are added here by the domain work; `config show` comes from tools/common.
+// `config show` comes from tools/common.
+void set_parse_command(CLI::App& app, cli::Context& ctx);
 }  // namespace opskit::bkctl

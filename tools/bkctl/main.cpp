@@ -6,7 +6,7 @@ int main(int argc, char** argv) {
     const opskit::cli::ToolSpec spec{
         "bkctl",
         "bkctl — block-device image backup through IBM Storage Protect (dsmc)",
-        [](CLI::App& /*app*/, opskit::cli::Context& /*ctx*/) {},
+        [](CLI::App& app, opskit::cli::Context& ctx) { opskit::bkctl::set_parse_command(app, ctx); },
     };
     return opskit::cli::run(argc, argv, spec);
 }
