@@ -10,6 +10,13 @@ std::vector<ConfigKey> crctl_config_keys() {
         {"crctl", "cluster_id", ValueType::string, "zzzzz", "five-character cluster id in UUIDs"},
         {"crctl", "default_image", ValueType::string, "host", "container_image for requests built from flags"},
         {"crctl", "runtime", ValueType::string, "host", "dispatch runtime: host, podman or docker"},
+        {"crctl", "holder", ValueType::string, "crctl",
+         "holder identity used by the container lock|unlock|start|complete plumbing verbs"},
+        {"crctl", "max_dispatch_attempts", ValueType::integer, 10,
+         "lock/unlock cycles before a container is cancelled"},
+        {"crctl", "container_count_max", ValueType::integer, 3,
+         "containers a request may use (first run plus retries) when it does not say"},
+        {"crctl", "busy_timeout", ValueType::duration, 60, "how long a verb waits for another writer of the store"},
     };
 }
 
