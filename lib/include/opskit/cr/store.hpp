@@ -53,6 +53,24 @@ struct StoreOptions {
 std::filesystem::path default_store_path();
 
 class Tx;
+class Stmt;
+
+/// A statement borrowed from the store's cache for one use; reset and returned on destruction.
+class StmtLease {
+public:
+    StmtLease(Stmt* stmt, std::function<void(Stmt*)> give_back) : m_stmt(stmt), m_give_back(std::move(give_back)) {}
+    StmtLease(StmtLease&& other) noexcept : m_stmt(std::exchange(other.m_stmt, nullptr)), m_give_back(std::move(other.m_give_back)) {}
+    StmtLease& operator=(StmtLease&&) = delete;
+    StmtLease(const StmtLease&) = delete;
+    StmtLease& operator=(const StmtLease&) = delete;
+    ~StmtLease();
+    Stmt* operator->() const { return m_stmt; }
+    Stmt& operator*() const { return *m_stmt; }
+
+private:
+    Stmt* m_stmt;
+    std::function<void(Stmt*)> m_give_back;
+};
 
 /// A prepared statement; bind with 1-based indexes, step() until false.
 class Stmt {
@@ -132,13 +150,15 @@ public:
 
 private:
     friend class Tx;
-    Store() = default;
+    struct Cache;
+    Store();
     void begin(bool immediate);
     void commit();
     void rollback() noexcept;
 
     StoreOptions m_options;
     sqlite3* m_db = nullptr;
+    std::unique_ptr<Cache> m_cache;
 };
 
 /// The view of a store inside one transaction; every operation of requests.hpp and
@@ -150,6 +170,9 @@ public:
     const StoreOptions& options() const { return m_store.m_options; }
     /// Prepares a statement on this transaction's connection.
     Stmt prepare(std::string_view sql) { return Stmt(m_store.m_db, sql); }
+    /// A cached prepared statement for `sql` (fast path for repeated statements); safe to
+    /// nest: a statement already in use is not handed out twice.
+    StmtLease cached(const std::string& sql);
     /// Runs SQL without results (may hold several statements).
     void exec(std::string_view sql);
     /// The transaction's clock: one value for the whole transaction, ms since epoch.

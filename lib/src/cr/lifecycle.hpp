@@ -1,0 +1,38 @@
+// Private: the steps that tie requests and containers together — commit-time resolution
+// and reuse (§4), finalization and the end-of-container handling (§6) — shared by
+// requests.cpp (client verbs) and containers.cpp (dispatcher plumbing).
+#pragma once
+
+#include <optional>
+
+#include "opskit/cr/model.hpp"
+#include "opskit/cr/store.hpp"
+
+namespace opskit::cr::detail {
+
+/// The container attributes a request resolves to (image resolved, collection mounts by
+/// PDH, runtime constraints resolved), as a new Queued container not yet saved.
+Container resolve_container(Tx& tx, const ContainerRequest& request);
+
+/// §4.2: ranges → first element; keep_cache_ram 0/absent → the store default.
+Json resolve_runtime_constraints(const Json& constraints, std::int64_t default_keep_cache_ram);
+
+/// §4.3: the preferred reusable container for `wanted`, if any.
+std::optional<Container> find_reusable(Tx& tx, const Container& wanted, const Json& request_scheduling);
+
+/// Commits `request` (already in state Committed, container_uuid null): resolves or reuses
+/// a container, sets container_uuid and container_count. Saves the container, not the request.
+Container set_container(Tx& tx, ContainerRequest& request);
+
+/// After a request was saved: recompute priorities of its old and new container trees, and
+/// finalize it at once if its container is already final (or it has none).
+void after_request_saved(Tx& tx, const ContainerRequest& before, ContainerRequest& request);
+
+/// §6.2: output/log records, state Final. Saves the request.
+void finalize_request(Tx& tx, ContainerRequest& request, const Container& container);
+
+/// §6.1: retry or finalize the requests of a container that just became Complete/Cancelled,
+/// then cascade to its child requests.
+void handle_completed(Tx& tx, const Container& container);
+
+}  // namespace opskit::cr::detail

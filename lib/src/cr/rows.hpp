@@ -1,0 +1,31 @@
+// Private: records ↔ rows. One place knows the column lists, so every query that loads a
+// request, a container or a collection reads the same columns in the same order.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "opskit/cr/model.hpp"
+#include "opskit/cr/store.hpp"
+
+namespace opskit::cr::detail {
+
+/// `SELECT <request_columns> FROM container_requests …` yields rows for read_request.
+extern const std::string request_columns;
+extern const std::string container_columns;
+extern const std::string collection_columns;
+
+ContainerRequest read_request(const Stmt& row);
+Container read_container(const Stmt& row);
+Collection read_collection(const Stmt& row);
+
+/// Insert or overwrite the whole row (modified_at as given).
+void save_request(Tx& tx, const ContainerRequest& request);
+void save_container(Tx& tx, const Container& container);
+void save_collection(Tx& tx, const Collection& collection);
+
+std::optional<ContainerRequest> load_request(Tx& tx, std::string_view uuid);
+std::optional<Container> load_container(Tx& tx, std::string_view uuid);
+
+}  // namespace opskit::cr::detail

@@ -1,0 +1,96 @@
+// The crctl schema, one SQL step per version (see schema.hpp). Step 1 is the whole model:
+// containers, container_requests, collections, with the indexes the verbs rely on — the
+// reuse hash (reuse lookup cost independent of store size), the dispatch queue order, and
+// the request ↔ container links used by priority propagation and finalization.
+#include "schema.hpp"
+
+#include <array>
+
+namespace opskit::cr::detail {
+namespace {
+
+constexpr const char* step1 = R"SQL(
+CREATE TABLE containers (
+    uuid TEXT PRIMARY KEY NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('Queued','Locked','Running','Complete','Cancelled')),
+    command TEXT NOT NULL,
+    container_image TEXT NOT NULL,
+    cwd TEXT NOT NULL,
+    environment TEXT NOT NULL,
+    mounts TEXT NOT NULL,
+    output_path TEXT NOT NULL,
+    runtime_constraints TEXT NOT NULL,
+    scheduling_parameters TEXT NOT NULL,
+    priority INTEGER NOT NULL DEFAULT 0,
+    lock_count INTEGER NOT NULL DEFAULT 0,
+    locked_by TEXT,
+    started_at INTEGER,
+    finished_at INTEGER,
+    exit_code INTEGER,
+    output TEXT,
+    log TEXT,
+    progress REAL NOT NULL DEFAULT 0,
+    runtime_status TEXT NOT NULL DEFAULT '{}',
+    reuse_hash TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    modified_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX containers_by_reuse_hash ON containers (reuse_hash, state);
+CREATE INDEX containers_by_queue ON containers (state, priority DESC, created_at);
+
+CREATE TABLE collections (
+    uuid TEXT PRIMARY KEY NOT NULL,
+    portable_data_hash TEXT NOT NULL,
+    name TEXT,
+    manifest TEXT,
+    properties TEXT NOT NULL DEFAULT '{}',
+    trash_at INTEGER,
+    delete_at INTEGER,
+    created_at INTEGER NOT NULL,
+    modified_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX collections_by_pdh ON collections (portable_data_hash);
+CREATE INDEX collections_by_name ON collections (name);
+
+CREATE TABLE container_requests (
+    uuid TEXT PRIMARY KEY NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('Uncommitted','Committed','Final')),
+    name TEXT,
+    description TEXT,
+    command TEXT NOT NULL,
+    container_image TEXT NOT NULL,
+    cwd TEXT NOT NULL,
+    environment TEXT NOT NULL,
+    mounts TEXT NOT NULL,
+    output_path TEXT NOT NULL,
+    runtime_constraints TEXT NOT NULL,
+    scheduling_parameters TEXT NOT NULL,
+    priority INTEGER NOT NULL DEFAULT 0,
+    container_uuid TEXT REFERENCES containers (uuid) ON DELETE SET NULL,
+    container_count INTEGER NOT NULL DEFAULT 0,
+    container_count_max INTEGER NOT NULL,
+    use_existing INTEGER NOT NULL DEFAULT 1,
+    output_name TEXT,
+    output_ttl INTEGER NOT NULL DEFAULT 0,
+    log_uuid TEXT REFERENCES collections (uuid) ON DELETE SET NULL,
+    output_uuid TEXT REFERENCES collections (uuid) ON DELETE SET NULL,
+    requesting_container_uuid TEXT REFERENCES containers (uuid) ON DELETE SET NULL,
+    created_at INTEGER NOT NULL,
+    modified_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX requests_by_container ON container_requests (container_uuid, state);
+CREATE INDEX requests_by_parent ON container_requests (requesting_container_uuid, state);
+CREATE INDEX requests_by_created ON container_requests (created_at);
+CREATE INDEX requests_by_log ON container_requests (log_uuid);
+CREATE INDEX requests_by_output ON container_requests (output_uuid);
+)SQL";
+
+constexpr std::array<const char*, 1> steps{step1};
+
+}  // namespace
+
+int current_schema_version() { return static_cast<int>(steps.size()); }
+
+const char* migration_sql(int version) { return steps.at(static_cast<std::size_t>(version - 1)); }
+
+}  // namespace opskit::cr::detail
