@@ -86,7 +86,9 @@ Json to_json(const Summary& s) {
     if (s.elapsed_s) j["elapsed_s"] = seconds(s.elapsed_s);
     if (s.encryption_type) j["encryption_type"] = *s.encryption_type;
     j["other"] = Json(s.other);
-    j["raw"] = Json(s.raw);
+    Json raw = Json::object();
+    for (const auto& [key, value] : s.raw) raw[std::string(key)] = value;
+    j["raw"] = std::move(raw);
     j["line"] = s.line;
     if (!s.timestamp.empty()) j["timestamp"] = s.timestamp;
     return j;

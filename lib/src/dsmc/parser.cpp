@@ -1,13 +1,548 @@
-// Placeholder: the line scanner lands next.
+// The dsmc output scanner: one pass over the bytes, one line at a time (memchr for the line
+// end, string_view everywhere, no regex), each line classified by its first characters.
+// A dsmsched.log/actlog timestamp and a server ANE prefix are peeled off first, so those
+// lines parse exactly like bare ones. State is small: the open session, summary, table and
+// message (for continuation lines); nothing is ever re-read, so time is linear in the input.
+#include <cstring>
+
+#include "dsmc/dates.hpp"
+#include "dsmc/labels.hpp"
+#include "dsmc/numbers.hpp"
+#include "dsmc/tables.hpp"
+#include "dsmc/text.hpp"
 #include "opskit/dsmc/report.hpp"
 
 namespace opskit::dsmc {
+namespace {
+
+using namespace detail;
+
+/// A message id at the start of a line: `ANS1228E`, tolerating OCR damage.
+struct MessageId {
+    char prefix[4] = {0, 0, 0, 0};
+    int number = 0;
+    Severity severity = Severity::info;
+    bool repaired = false;
+    std::size_t length = 8;
+};
+
+/// Digit, or a character OCR commonly reads for one (O → 0, l/I/| → 1); -1 otherwise.
+int ocr_digit(char c, bool& repaired) noexcept {
+    if (is_digit(c)) return c - '0';
+    repaired = true;
+    switch (c) {
+        case 'O': case 'o': return 0;
+        case 'l': case 'I': case '|': return 1;
+        default: return -1;
+    }
+}
+
+bool read_message_id(std::string_view s, MessageId& id) noexcept {
+    if (s.size() < 8 || s[0] != 'A' || s[1] != 'N' || !is_upper(s[2])) return false;
+    if (s.size() > 8 && s[8] != ' ' && s[8] != '\t' && s[8] != ':') return false;
+    bool repaired = false;
+    int real_digits = 0;
+    int number = 0;
+    for (int i = 3; i < 7; ++i) {
+        bool r = false;
+        const int d = ocr_digit(s[static_cast<std::size_t>(i)], r);
+        if (d < 0) return false;
+        if (!r) ++real_digits;
+        repaired = repaired || r;
+        number = number * 10 + d;
+    }
+    if (real_digits < 3) return false;
+    const char sev = s[7];
+    auto severity = severity_from_letter(sev);
+    if (!severity) {
+        if (sev == '1' || sev == 'l' || sev == '|' || sev == '!') severity = Severity::info;
+        else return false;
+    }
+    if (sev < 'A' || sev > 'Z') repaired = true;
+    id.prefix[0] = 'A';
+    id.prefix[1] = 'N';
+    id.prefix[2] = s[2];
+    id.number = number;
+    id.severity = *severity;
+    id.repaired = repaired;
+    return true;
+}
+
+char severity_letter(Severity s) noexcept {
+    switch (s) {
+        case Severity::info: return 'I';
+        case Severity::warning: return 'W';
+        case Severity::error: return 'E';
+        case Severity::severe: return 'S';
+    }
+    return 'I';
+}
+
+/// `Return code = 12`, `return code was 8` (ANS1901I); nullopt if the text has neither.
+std::optional<int> find_return_code(std::string_view text) noexcept {
+    std::size_t from = 0;
+    while (true) {
+        const auto at = text.find("eturn code", from);
+        if (at == std::string_view::npos || at == 0) return std::nullopt;
+        from = at + 10;
+        if (text[at - 1] != 'R' && text[at - 1] != 'r') continue;
+        std::string_view rest = trim_left(text.substr(at + 10));
+        if (starts_with(rest, "=")) rest = trim_left(rest.substr(1));
+        else if (starts_with(rest, "was ")) rest = trim_left(rest.substr(4));
+        else if (starts_with(rest, "is ")) rest = trim_left(rest.substr(3));
+        else continue;
+        bool negative = false;
+        if (starts_with(rest, "-")) {
+            negative = true;
+            rest = rest.substr(1);
+        }
+        int v = 0;
+        std::size_t n = 0;
+        while (n < rest.size() && is_digit(rest[n]) && n < 6) v = v * 10 + (rest[n++] - '0');
+        if (n == 0 || (n < rest.size() && is_digit(rest[n]))) continue;
+        return negative ? -v : v;
+    }
+}
+
+/// `Version 8, Release 1, Level 27.000` anywhere in `s` → `8.1.27.000`; empty if absent.
+std::string read_version(std::string_view s) {
+    const auto at = s.find("Version ");
+    if (at == std::string_view::npos) return {};
+    std::string_view rest = s.substr(at + 8);
+    auto number = [](std::string_view& r, bool dotted) {
+        std::size_t n = 0;
+        while (n < r.size() && n < 24 && (is_digit(r[n]) || (dotted && r[n] == '.' && n > 0))) ++n;
+        std::string_view out = r.substr(0, n);
+        r = r.substr(n);
+        return out;
+    };
+    const std::string_view v = number(rest, false);
+    if (v.empty() || !starts_with(rest, ", Release ")) return {};
+    rest = rest.substr(10);
+    const std::string_view r = number(rest, false);
+    if (r.empty()) return {};
+    std::string out;
+    out.append(v).append(".").append(r);
+    if (starts_with(rest, ", Level ")) {
+        rest = rest.substr(8);
+        std::string_view l = number(rest, true);
+        while (!l.empty() && l.back() == '.') l.remove_suffix(1);
+        if (!l.empty()) out.append(".").append(l);
+    }
+    return out;
+}
+
+class Parser {
+public:
+    void line(std::string_view raw);
+    Report finish();
+
+private:
+    void blank();
+    void dispatch(std::string_view body);
+    bool table_line(std::string_view body);
+    bool label_line(std::string_view body, bool from_ane);
+    void message(const MessageId& id, std::string_view body);
+    void summary_value(const Label& label, std::string_view value);
+    void unknown_summary_value(std::string_view label, std::string_view value);
+    void session_value(const Label& label, std::string_view value);
+    void session_established(std::string_view rest);
+    Session& new_session();
+    void unrecognised(std::string_view body);
+    void recognised();  ///< a line that ends any open message and summary
+    void recognised_message_start();  ///< a new message ends the previous one (not a summary)
+    void end_message();
+    void flush_paragraph(bool ended_by_blank);
+    void append_to_message(std::string_view text);
+    void close_summary() { m_summary = -1; }
+    void close_table() { m_table = -1; }
+    std::string timestamp() const {
+        return m_has_ts ? iso(m_ts_date, m_ts_time) : std::string();
+    }
+
+    Report m_r;
+    int m_line = 0;
+    bool m_has_ts = false;
+    Date m_ts_date;
+    TimeOfDay m_ts_time;
+
+    // Continuation lines: unrecognised lines after a message are collected as a paragraph
+    // and judged when it ends (see flush_paragraph).
+    long m_message = -1;
+    bool m_blank_seen = false;
+    bool m_overflow = false;
+    std::vector<std::string_view> m_pending;
+
+    long m_summary = -1;
+    std::uint64_t m_summary_mask = 0;
+
+    long m_table = -1;
+
+    long m_session = -1;
+    bool m_session_waiting_server = false;
+    std::string m_client_version;
+    std::string m_client_datetime;
+};
+
+void Parser::line(std::string_view raw) {
+    ++m_line;
+    std::string_view s = trim_right(raw);
+    m_has_ts = false;
+    if (!s.empty() && is_digit(s[0])) {
+        std::size_t used = 0;
+        if (read_datetime(s, used, m_ts_date, m_ts_time) && (used == s.size() || s[used] == ' ' || s[used] == '\t')) {
+            m_has_ts = true;
+            s = s.substr(used);
+        }
+    }
+    const std::string_view body = trim_left(s);
+    if (body.empty()) {
+        blank();
+        return;
+    }
+    dispatch(body);
+}
+
+void Parser::blank() {
+    if (m_message < 0) return;
+    flush_paragraph(true);
+    if (m_message < 0) return;
+    if (m_blank_seen) end_message();
+    else m_blank_seen = true;
+}
+
+// A message continues on the unrecognised lines right after it (`Object skipped.`) and on
+// one more paragraph after a single blank line when that paragraph ends a sentence and is
+// ended by a blank line or the end of input (ANS1330S). Paragraphs longer than
+// kMaxContinuation lines are not continuations (a banner, a file listing, prose).
+void Parser::flush_paragraph(bool ended_by_blank) {
+    constexpr std::size_t kMaxContinuation = 3;
+    if (!m_pending.empty() && !m_overflow && m_pending.size() <= kMaxContinuation) {
+        const bool accept = !m_blank_seen || (ended_by_blank && m_pending.back().back() == '.');
+        if (accept)
+            for (auto p : m_pending) append_to_message(p);
+    }
+    const bool had = !m_pending.empty() || m_overflow;
+    m_pending.clear();
+    m_overflow = false;
+    if (had && m_blank_seen) end_message();
+}
+
+void Parser::end_message() {
+    m_message = -1;
+    m_blank_seen = false;
+    m_overflow = false;
+    m_pending.clear();
+}
+
+void Parser::append_to_message(std::string_view text) {
+    Message& m = m_r.messages[static_cast<std::size_t>(m_message)];
+    if (!m.text.empty()) m.text.push_back('\n');
+    m.text.append(text);
+    if (auto rc = find_return_code(text)) m_r.return_code = rc;
+}
+
+void Parser::recognised() {
+    if (m_message >= 0) flush_paragraph(false);
+    end_message();
+    close_summary();
+}
+
+void Parser::recognised_message_start() {
+    if (m_message >= 0) flush_paragraph(false);
+    end_message();
+    close_table();
+}
+
+void Parser::dispatch(std::string_view body) {
+    if (m_table >= 0 && table_line(body)) return;
+
+    MessageId id;
+    if (body[0] == 'A' && body.size() >= 8 && body[1] == 'N' && read_message_id(body, id)) {
+        if (id.prefix[2] == 'E') {
+            // Server actlog form: `ANE4952I (Session: n, Node: X)  Total number of …: 1  (SESSION: n)`.
+            std::string_view rest = trim_left(body.substr(8));
+            if (starts_with(rest, "(")) {
+                const auto close = rest.find(')');
+                if (close != std::string_view::npos && close < 120 && iequals(rest.substr(1, 7), "Session"))
+                    rest = trim_left(rest.substr(close + 1));
+            }
+            if (!rest.empty() && label_line(rest, true)) return;
+        }
+        message(id, body);
+        return;
+    }
+
+    constexpr std::string_view kEstablished = "Session established with server ";
+    if (body[0] == 'S' && starts_with(body, kEstablished)) {
+        session_established(body.substr(kEstablished.size()));
+        return;
+    }
+    if (body[0] == '-' && starts_with(body, "--- SCHEDULEREC")) {
+        recognised();
+        return;
+    }
+    if (label_line(body, false)) return;
+
+    if (is_ruler(body)) {
+        recognised();
+        return;
+    }
+    const std::string_view kind = table_kind_of_header(body);
+    if (!kind.empty()) {
+        recognised();
+        m_r.tables.push_back(Table{std::string(kind), {}, m_line});
+        m_table = static_cast<long>(m_r.tables.size()) - 1;
+        return;
+    }
+    // File progress lines (`Normal File-->`, `Retry # 1  Directory-->`, `Expiring-->`).
+    {
+        const std::size_t n = body.size() < 64 ? body.size() : 64;
+        const char* p = body.data();
+        const char* end = p + n;
+        while ((p = static_cast<const char*>(std::memchr(p, '-', static_cast<std::size_t>(end - p)))) != nullptr) {
+            if (end - p >= 3 && p[1] == '-' && p[2] == '>') {
+                recognised();
+                return;
+            }
+            ++p;
+        }
+    }
+    if (body.find("Version ") != std::string_view::npos) {
+        std::string v = read_version(body);
+        if (!v.empty()) {
+            recognised();
+            if (starts_with(body, "Server Version")) {
+                if (m_session >= 0) m_r.sessions[static_cast<std::size_t>(m_session)].server_version = std::move(v);
+            } else {
+                m_client_version = std::move(v);
+            }
+            return;
+        }
+    }
+    if ((body[0] == 'R' || body[0] == 'r') && starts_with(body.substr(1), "eturn code")) {
+        if (auto rc = find_return_code(body)) {
+            recognised();
+            m_r.return_code = rc;
+            return;
+        }
+    }
+    unrecognised(body);
+}
+
+bool Parser::table_line(std::string_view body) {
+    Table& t = m_r.tables[static_cast<std::size_t>(m_table)];
+    if (is_ruler(body)) return true;
+    if (t.kind == "query_session") {
+        if (t.rows.empty()) {
+            t.rows.push_back(TableRow{});
+            t.rows.back().line = m_line;
+        }
+        return parse_dotted(body, t.rows.back());
+    }
+    if (is_digit(body[0])) {
+        TableRow row;
+        row.line = m_line;
+        if (parse_row(t.kind, body, row)) {
+            t.rows.push_back(std::move(row));
+            return true;
+        }
+    }
+    if (!t.rows.empty() && parse_detail(body, t.rows.back())) return true;
+    close_table();
+    return false;
+}
+
+bool Parser::label_line(std::string_view body, bool from_ane) {
+    const std::size_t n = body.size() < 90 ? body.size() : 90;
+    const void* c = std::memchr(body.data(), ':', n);
+    if (c == nullptr) return false;
+    const auto colon = static_cast<std::size_t>(static_cast<const char*>(c) - body.data());
+    const std::string_view label = body.substr(0, colon);
+    std::string_view value = body.substr(colon + 1);
+    if (from_ane) {
+        // Drop the `(SESSION: n)` suffix of actlog lines.
+        value = trim_right(value);
+        if (!value.empty() && value.back() == ')') {
+            const auto open = value.rfind('(');
+            if (open != std::string_view::npos && iequals(value.substr(open + 1, 7), "SESSION"))
+                value = value.substr(0, open);
+        }
+    }
+    if (const Label* l = find_label(label)) {
+        if (l->kind == ValueKind::session) {
+            if (from_ane) return false;
+            session_value(*l, trim(value));
+        } else {
+            summary_value(*l, value);
+        }
+        return true;
+    }
+    if (colon >= 3 && label[colon - 1] == '.' && label[colon - 2] == '.') {
+        // `Key........: value` of query session.
+        if (m_table < 0 || m_r.tables[static_cast<std::size_t>(m_table)].kind != "query_session") {
+            recognised();
+            m_r.tables.push_back(Table{"query_session", {}, m_line});
+            m_table = static_cast<long>(m_r.tables.size()) - 1;
+        }
+        if (table_line(body)) return true;
+    }
+    // An unknown `Label:  value` inside an open summary block is kept raw.
+    if (m_summary >= 0 && !label.empty() && is_alpha(label[0]) && label.size() <= 64 && !value.empty() &&
+        (value[0] == ' ' || value[0] == '\t') && !trim(value).empty()) {
+        unknown_summary_value(trim_right(label), trim(value));
+        return true;
+    }
+    return false;
+}
+
+void Parser::summary_value(const Label& label, std::string_view value) {
+    if (m_message >= 0) flush_paragraph(false);
+    end_message();
+    close_table();
+    const std::uint64_t bit = 1ULL << label.id;
+    if (m_summary < 0 || (m_summary_mask & bit) != 0) {
+        m_r.summaries.push_back(Summary{});
+        Summary& s = m_r.summaries.back();
+        s.line = m_line;
+        s.timestamp = timestamp();
+        m_summary = static_cast<long>(m_r.summaries.size()) - 1;
+        m_summary_mask = 0;
+    }
+    m_summary_mask |= bit;
+    apply_label(label, value, m_r.summaries[static_cast<std::size_t>(m_summary)]);
+}
+
+void Parser::unknown_summary_value(std::string_view label, std::string_view value) {
+    if (m_message >= 0) flush_paragraph(false);
+    end_message();
+    Summary* s = &m_r.summaries[static_cast<std::size_t>(m_summary)];
+    const std::string key(label);
+    if (s->other.count(key) != 0) {
+        m_r.summaries.push_back(Summary{});
+        s = &m_r.summaries.back();
+        s->line = m_line;
+        s->timestamp = timestamp();
+        m_summary = static_cast<long>(m_r.summaries.size()) - 1;
+        m_summary_mask = 0;
+    }
+    s->other[key] = std::string(value);
+}
+
+Session& Parser::new_session() {
+    m_r.sessions.push_back(Session{});
+    Session& s = m_r.sessions.back();
+    s.line = m_line;
+    s.client_version = std::move(m_client_version);
+    s.client_datetime = std::move(m_client_datetime);
+    m_client_version.clear();
+    m_client_datetime.clear();
+    m_session = static_cast<long>(m_r.sessions.size()) - 1;
+    return s;
+}
+
+void Parser::session_value(const Label& label, std::string_view value) {
+    recognised();
+    close_table();
+    switch (label.session) {
+        case SessionField::node_name: {
+            Session& s = new_session();
+            s.node_name = std::string(value);
+            m_session_waiting_server = true;
+            break;
+        }
+        case SessionField::server_datetime: {
+            if (m_session < 0) break;
+            Session& s = m_r.sessions[static_cast<std::size_t>(m_session)];
+            Date d;
+            TimeOfDay t;
+            std::size_t used = 0;
+            if (read_datetime(value, used, d, t)) s.server_datetime = iso(d, t);
+            const auto at = value.find("Last access:");
+            if (at != std::string_view::npos) {
+                const std::string_view la = trim(value.substr(at + 12));
+                if (read_datetime(la, used, d, t)) s.last_access = iso(d, t);
+            }
+            break;
+        }
+        case SessionField::client_datetime: m_client_datetime = to_iso(value); break;
+        case SessionField::accessing_as_node:
+            if (m_session >= 0) m_r.sessions[static_cast<std::size_t>(m_session)].accessing_as_node = std::string(value);
+            break;
+        case SessionField::none: break;
+    }
+}
+
+void Parser::session_established(std::string_view rest) {
+    recognised();
+    close_table();
+    const auto colon = rest.find(':');
+    const std::string_view name = trim(colon == std::string_view::npos ? rest : rest.substr(0, colon));
+    const std::string_view platform = colon == std::string_view::npos ? std::string_view{} : trim(rest.substr(colon + 1));
+    Session* s = nullptr;
+    if (m_session >= 0 && m_session_waiting_server) s = &m_r.sessions[static_cast<std::size_t>(m_session)];
+    else s = &new_session();
+    s->server_name = std::string(name);
+    s->server_platform = std::string(platform);
+    m_session_waiting_server = false;
+}
+
+void Parser::message(const MessageId& id, std::string_view body) {
+    recognised_message_start();
+    Message m;
+    m.prefix.assign(id.prefix, 3);
+    m.number = id.number;
+    m.severity = id.severity;
+    m.code.reserve(8);
+    m.code.append(m.prefix);
+    char digits[5];
+    int n = id.number;
+    for (int i = 3; i >= 0; --i) {
+        digits[i] = static_cast<char>('0' + n % 10);
+        n /= 10;
+    }
+    digits[4] = severity_letter(id.severity);
+    m.code.append(digits, 5);
+    if (id.repaired) m.raw_code = std::string(body.substr(0, 8));
+    m.text = std::string(trim(body.substr(8)));
+    m.line = m_line;
+    if (m_has_ts) m.timestamp = timestamp();
+    if (!m_r.highest_severity || static_cast<int>(m.severity) > static_cast<int>(*m_r.highest_severity))
+        m_r.highest_severity = m.severity;
+    if (auto rc = find_return_code(m.text)) m_r.return_code = rc;
+    m_r.messages.push_back(std::move(m));
+    m_message = static_cast<long>(m_r.messages.size()) - 1;
+}
+
+void Parser::unrecognised(std::string_view body) {
+    close_summary();
+    if (m_message < 0) return;
+    if (m_pending.size() >= 3) m_overflow = true;
+    else if (!m_overflow) m_pending.push_back(body);
+}
+
+Report Parser::finish() {
+    if (m_message >= 0) flush_paragraph(true);
+    end_message();
+    m_r.lines = static_cast<std::size_t>(m_line);
+    m_r.verdict = generic_verdict(m_r.return_code, m_r.highest_severity);
+    return std::move(m_r);
+}
+
+}  // namespace
 
 Report parse_output(std::string_view text) {
-    Report r;
-    (void)text;
-    r.verdict = generic_verdict(r.return_code, r.highest_severity);
-    return r;
+    Parser p;
+    const char* data = text.data();
+    std::size_t pos = 0;
+    const std::size_t size = text.size();
+    while (pos < size) {
+        const void* nl = std::memchr(data + pos, '\n', size - pos);
+        const std::size_t end = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - data) : size;
+        p.line(std::string_view(data + pos, end - pos));
+        pos = end + 1;
+    }
+    return p.finish();
 }
 
 }  // namespace opskit::dsmc

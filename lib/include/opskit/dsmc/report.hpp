@@ -62,10 +62,18 @@ struct Summary {
         compressed_percent, deduplication_reduction_percent, data_reduction_percent, subfile_reduced_percent,
         elapsed_s;
     std::optional<std::string> encryption_type;  ///< `Data encryption type:` (`256-bit AES`)
-    std::map<std::string, std::string> raw;      ///< JSON key → value as printed
+    /// JSON key → value as printed, in output order (keys are static catalogue strings).
+    std::vector<std::pair<std::string_view, std::string>> raw;
     std::map<std::string, std::string> other;    ///< unknown label as printed → raw value
     int line = 0;                                ///< 1-based line of the first summary line
     std::string timestamp;                       ///< ISO 8601 of its first line's prefix, else empty
+
+    /// The printed value of a typed field by JSON key (`bytes_inspected` → `4.51 TB`), or empty.
+    std::string_view raw_value(std::string_view key) const noexcept {
+        for (const auto& [k, v] : raw)
+            if (k == key) return v;
+        return {};
+    }
 };
 
 /// One row of a query table. Which fields are set depends on the table kind:
@@ -117,6 +125,11 @@ struct Report {
 /// LF, any encoding). Never throws (except std::bad_alloc), never hangs, linear in the input.
 Report parse_output(std::string_view text);
 
+/// Reads and parses a saved output: a file path, or `-` for standard input. Throws
+/// Error(not_found) if the file does not exist, Error(usage) for a directory and
+/// Error(failed) for any other read error, each naming the path.
+Report parse_file(std::string_view path);
+
 /// The generic verdict: "error" for rc 12 (or any rc other than 0/4/8) or an E/S message,
 /// "warning" for rc 4/8 or a W message, else "success".
 std::string generic_verdict(std::optional<int> return_code, std::optional<Severity> highest);
@@ -128,6 +141,10 @@ Json to_json(const Session& s);
 Json to_json(const Message& m);
 Json to_json(const Summary& s);
 Json to_json(const Table& t);
+
+/// A readable digest of a report for `--output table`: verdict and return code, one line
+/// per session and message, summaries with human units, one line per table row.
+Json to_table_view(const Report& r);
 
 /// `info`, `warning`, `error`, `severe`.
 std::string_view to_string(Severity s) noexcept;

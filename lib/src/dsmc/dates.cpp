@@ -1,0 +1,140 @@
+// Date and time reading for the dsmc parser (see dates.hpp). Formats are told apart by
+// their shape (a four-digit first group is the year; `/` is month-first, `-` and `.` are
+// day-first), never by locale settings, so one parser reads logs from any client.
+#include "dsmc/dates.hpp"
+
+#include <cstdio>
+
+#include "dsmc/text.hpp"
+
+namespace opskit::dsmc::detail {
+namespace {
+
+/// Reads 1..max digits at `i`; returns -1 if none.
+int read_int(std::string_view s, std::size_t& i, std::size_t max_digits, std::size_t& ndigits) noexcept {
+    int v = 0;
+    ndigits = 0;
+    while (i < s.size() && is_digit(s[i]) && ndigits < max_digits) {
+        v = v * 10 + (s[i] - '0');
+        ++i;
+        ++ndigits;
+    }
+    return ndigits == 0 ? -1 : v;
+}
+
+bool valid(const Date& d) noexcept {
+    static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (d.month < 1 || d.month > 12 || d.day < 1) return false;
+    if (d.day > kDays[d.month - 1]) return false;
+    if (d.month == 2 && d.day == 29) {
+        const bool leap = (d.year % 4 == 0 && d.year % 100 != 0) || d.year % 400 == 0;
+        return leap;
+    }
+    return true;
+}
+
+}  // namespace
+
+std::optional<Date> read_date(std::string_view s, std::size_t& used) noexcept {
+    used = 0;
+    std::size_t i = 0, n1 = 0, n2 = 0, n3 = 0;
+    const int a = read_int(s, i, 4, n1);
+    if (a < 0 || i >= s.size()) return std::nullopt;
+    const char sep = s[i];
+    if (sep != '/' && sep != '-' && sep != '.') return std::nullopt;
+    ++i;
+    const int b = read_int(s, i, 2, n2);
+    if (b < 0 || i >= s.size() || s[i] != sep) return std::nullopt;
+    ++i;
+    const int c = read_int(s, i, 4, n3);
+    if (c < 0 || (i < s.size() && is_digit(s[i]))) return std::nullopt;
+    Date d;
+    if (n1 == 4) {
+        if (n3 > 2) return std::nullopt;
+        d = {a, b, c};
+    } else {
+        if (n1 > 2 || (n3 != 2 && n3 != 4)) return std::nullopt;
+        const int year = n3 == 4 ? c : (c < 70 ? 2000 + c : 1900 + c);
+        if (sep == '/') {
+            d = {year, a, b};
+            if (!valid(d)) d = {year, b, a};  // DD/MM/YYYY locales
+        } else {
+            d = {year, b, a};
+        }
+    }
+    if (!valid(d)) return std::nullopt;
+    used = i;
+    return d;
+}
+
+std::optional<TimeOfDay> read_time(std::string_view s, std::size_t& used) noexcept {
+    used = 0;
+    std::size_t i = 0, n = 0;
+    TimeOfDay t;
+    t.hour = read_int(s, i, 2, n);
+    if (t.hour < 0 || i >= s.size()) return std::nullopt;
+    const char sep = s[i];
+    if (sep != ':' && sep != '.' && sep != ',') return std::nullopt;
+    ++i;
+    t.minute = read_int(s, i, 2, n);
+    if (t.minute < 0 || n != 2 || i >= s.size() || s[i] != sep) return std::nullopt;
+    ++i;
+    t.second = read_int(s, i, 2, n);
+    if (t.second < 0 || n != 2 || (i < s.size() && is_digit(s[i]))) return std::nullopt;
+    // Optional AM/PM, attached or after one space.
+    std::size_t j = i;
+    if (j < s.size() && s[j] == ' ') ++j;
+    if (j + 1 < s.size() && (s[j] == 'A' || s[j] == 'P' || s[j] == 'a' || s[j] == 'p') &&
+        (s[j + 1] == 'M' || s[j + 1] == 'm') && (j + 2 == s.size() || !is_alpha(s[j + 2]))) {
+        const bool pm = s[j] == 'P' || s[j] == 'p';
+        if (t.hour < 1 || t.hour > 12) return std::nullopt;
+        t.hour = (t.hour % 12) + (pm ? 12 : 0);
+        i = j + 2;
+    }
+    if (t.hour > 23 || t.minute > 59 || t.second > 60) return std::nullopt;
+    used = i;
+    return t;
+}
+
+bool read_datetime(std::string_view s, std::size_t& used, Date& d, TimeOfDay& t) noexcept {
+    used = 0;
+    std::size_t n = 0;
+    auto date = read_date(s, n);
+    if (!date) return false;
+    std::size_t i = n;
+    const std::size_t gap = i;
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+    if (i == gap) return false;
+    auto time = read_time(s.substr(i), n);
+    if (!time) return false;
+    d = *date;
+    t = *time;
+    used = i + n;
+    return true;
+}
+
+std::string iso(const Date& d) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", d.year % 10000, d.month, d.day);
+    return buf;
+}
+
+std::string iso(const Date& d, const TimeOfDay& t) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", d.year % 10000, d.month, d.day, t.hour, t.minute,
+                  t.second);
+    return buf;
+}
+
+std::string to_iso(std::string_view s) {
+    s = trim(s);
+    Date d;
+    TimeOfDay t;
+    std::size_t used = 0;
+    if (read_datetime(s, used, d, t) && used == s.size()) return iso(d, t);
+    auto date = read_date(s, used);
+    if (date && used == s.size()) return iso(*date);
+    return {};
+}
+
+}  // namespace opskit::dsmc::detail

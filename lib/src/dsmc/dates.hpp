@@ -1,0 +1,36 @@
+// dsmc dates and times in every -dateformat/-timeformat spelling seen or documented
+// (MM/DD/YYYY, DD-MM-YYYY, DD.MM.YYYY, YYYY-MM-DD, YYYY.MM.DD, MM/DD/YY; HH:MM:SS with
+// `:` `.` or `,`, optional AM/PM) turned into ISO 8601. Internal to the parser.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace opskit::dsmc::detail {
+
+struct Date {
+    int year = 0, month = 0, day = 0;
+};
+
+struct TimeOfDay {
+    int hour = 0, minute = 0, second = 0;
+};
+
+/// A date at the start of `s`; `used` gets its length. Two-digit years < 70 are 20YY.
+std::optional<Date> read_date(std::string_view s, std::size_t& used) noexcept;
+
+/// A time at the start of `s` (with an optional ` AM`/`PM`); `used` gets its length.
+std::optional<TimeOfDay> read_time(std::string_view s, std::size_t& used) noexcept;
+
+/// `date<spaces>time` at the start of `s`; `used` gets its length.
+bool read_datetime(std::string_view s, std::size_t& used, Date& d, TimeOfDay& t) noexcept;
+
+std::string iso(const Date& d);
+std::string iso(const Date& d, const TimeOfDay& t);
+
+/// The whole of `s` as a date or date+time, in ISO 8601; empty if it is not one.
+std::string to_iso(std::string_view s);
+
+}  // namespace opskit::dsmc::detail

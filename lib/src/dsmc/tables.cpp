@@ -1,0 +1,281 @@
+// Query table parsing (see tables.hpp). Rows are read by shape, not by column offsets:
+// sizes (number and unit) before the date, the date and time, then the columns that follow
+// it per kind, the rest of the line being the name. Layouts of 4.2, 6.x and 8.x all fit.
+#include "dsmc/tables.hpp"
+
+#include <array>
+#include <cstring>
+
+#include "dsmc/dates.hpp"
+#include "dsmc/numbers.hpp"
+#include "dsmc/text.hpp"
+
+namespace opskit::dsmc::detail {
+namespace {
+
+bool contains(std::string_view s, std::string_view needle) noexcept { return s.find(needle) != std::string_view::npos; }
+
+/// A number with an optional unit (attached or as the next token) taken from `rest`.
+struct Quantity {
+    std::string_view raw;
+    std::optional<std::uint64_t> bytes;
+    bool has_unit = false;
+    bool integral = false;
+    std::uint64_t value = 0;
+};
+
+bool read_quantity(std::string_view& rest, Quantity& q) {
+    std::string_view after;
+    const std::string_view start = trim_left(rest);
+    const std::string_view tok = next_token(start, after);
+    if (tok.empty() || !is_digit(tok[0])) return false;
+    std::size_t used = 0;
+    auto d = read_decimal(tok, used);
+    if (!d) return false;
+    std::string_view unit = tok.substr(used);
+    std::size_t end = tok.size();
+    if (unit.empty()) {
+        std::string_view after2;
+        const std::string_view next = next_token(after, after2);
+        if (!next.empty() && unit_power(next) >= 0) {
+            unit = next;
+            end = static_cast<std::size_t>(next.data() + next.size() - start.data());
+            after = after2;
+        }
+    } else if (unit_power(unit) < 0) {
+        return false;
+    }
+    q.raw = start.substr(0, end);
+    q.has_unit = !unit.empty();
+    q.integral = d->frac_digits == 0;
+    q.value = d->digits;
+    q.bytes = parse_bytes(q.raw);
+    rest = after;
+    return true;
+}
+
+/// Finds `date time` in `rest`, collecting the tokens before it in `pre`.
+bool split_at_datetime(std::string_view body, std::string_view& pre, std::string_view& date_raw, std::string& iso_out,
+                       std::string_view& after) {
+    std::string_view rest = body;
+    for (int guard = 0; guard < 8; ++guard) {
+        std::string_view next;
+        const std::string_view tok = next_token(rest, next);
+        if (tok.empty()) return false;
+        Date d;
+        TimeOfDay t;
+        std::size_t used = 0;
+        if (is_digit(tok[0]) && read_datetime(trim_left(rest), used, d, t)) {
+            const std::string_view from = trim_left(rest);
+            pre = body.substr(0, static_cast<std::size_t>(from.data() - body.data()));
+            date_raw = from.substr(0, used);
+            iso_out = iso(d, t);
+            after = from.substr(used);
+            return true;
+        }
+        rest = next;
+    }
+    return false;
+}
+
+void set_active(std::string_view tok, TableRow& row) {
+    if (tok == "A") row.active = true;
+    else if (tok == "I") row.active = false;
+}
+
+bool parse_sized_row(std::string_view kind, std::string_view body, TableRow& row) {
+    std::string_view pre, date_raw, after;
+    std::string date_iso;
+    if (!split_at_datetime(body, pre, date_raw, date_iso, after)) return false;
+    std::array<Quantity, 4> qs;
+    std::size_t nq = 0;
+    std::string_view rest = pre;
+    while (nq < qs.size()) {
+        rest = trim_left(rest);
+        if (rest.empty()) break;
+        if (!read_quantity(rest, qs[nq])) {
+            std::string_view r2;
+            const std::string_view tok = next_token(rest, r2);
+            if (!row.fs_type.empty()) return false;  // two non-numeric columns: not a row
+            row.fs_type = std::string(tok);
+            rest = r2;
+            continue;
+        }
+        ++nq;
+    }
+    if (!trim(rest).empty() || nq == 0) return false;
+    std::size_t qi = 0;
+    const bool image = kind == "query_image";
+    // A leading unitless integer followed by more sizes is an index column.
+    if (nq >= 2 && !qs[0].has_unit && qs[0].integral && (image ? nq == 3 : true)) {
+        row.index = static_cast<int>(qs[0].value > 1000000000 ? 0 : qs[0].value);
+        qi = 1;
+    }
+    row.size_raw = std::string(qs[qi].raw);
+    row.size_bytes = qs[qi].bytes;
+    if (image && qi + 1 < nq) {
+        row.stored_size_raw = std::string(qs[qi + 1].raw);
+        row.stored_size_bytes = qs[qi + 1].bytes;
+    }
+    row.date = std::move(date_iso);
+    row.date_raw = std::string(date_raw);
+    std::string_view r;
+    if (kind == "query_archive") {
+        row.name = std::string(next_token(after, r));
+        std::string_view r2;
+        const std::string_view exp = next_token(r, r2);
+        if (iequals(exp, "never")) {
+            row.expires = "never";
+            r = r2;
+        } else if (!exp.empty() && is_digit(exp[0])) {
+            std::string e = to_iso(exp);
+            if (!e.empty()) {
+                row.expires = std::move(e);
+                r = r2;
+            }
+        }
+        // Trailing `RetInit:STARTED  ObjHeld:NO` columns of 8.x.
+        std::string_view desc = trim(r);
+        for (int guard = 0; guard < 4; ++guard) {
+            const auto sp = desc.find_last_of(" \t");
+            const std::string_view last = sp == std::string_view::npos ? desc : desc.substr(sp + 1);
+            const auto colon = last.find(':');
+            if (colon == std::string_view::npos || colon == 0 || colon + 1 == last.size()) break;
+            const std::string_view key = last.substr(0, colon);
+            if (key != "RetInit" && key != "ObjHeld") break;
+            row.fields.emplace_back(key == "RetInit" ? "retention_initiation" : "object_held",
+                                    std::string(last.substr(colon + 1)));
+            desc = sp == std::string_view::npos ? std::string_view{} : trim_right(desc.substr(0, sp));
+        }
+        row.description = std::string(desc);
+        return !row.name.empty();
+    }
+    const std::string_view mgmt = next_token(after, r);
+    std::string_view r2;
+    const std::string_view ai = next_token(r, r2);
+    row.mgmt_class = std::string(mgmt);
+    if (ai == "A" || ai == "I") {
+        set_active(ai, row);
+        row.name = std::string(trim(r2));
+    } else {
+        row.name = std::string(trim(r));
+    }
+    return !row.name.empty();
+}
+
+bool parse_filespace_row(std::string_view body, TableRow& row) {
+    std::string_view rest;
+    const std::string_view idx = next_token(body, rest);
+    auto n = parse_count(idx);
+    if (!n) return false;
+    row.index = static_cast<int>(*n > 1000000000 ? 0 : *n);
+    const std::string_view from = trim_left(rest);
+    Date d;
+    TimeOfDay t;
+    std::size_t used = 0;
+    if (read_datetime(from, used, d, t)) {
+        row.date = iso(d, t);
+        row.date_raw = std::string(from.substr(0, used));
+        rest = from.substr(used);
+    } else {
+        return false;
+    }
+    std::string_view r;
+    row.fs_type = std::string(next_token(rest, r));
+    row.name = std::string(trim(r));
+    return !row.fs_type.empty();
+}
+
+/// A detail key: letters, spaces, '-', '_' only, 1..40 characters.
+bool plausible_key(std::string_view key) noexcept {
+    if (key.empty() || key.size() > 40 || !is_alpha(key[0])) return false;
+    for (char c : key)
+        if (!is_alpha(c) && !is_digit(c) && c != ' ' && c != '-' && c != '_') return false;
+    return true;
+}
+
+std::string field_value(std::string_view v) {
+    v = trim(v);
+    if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+    if (!v.empty() && is_digit(v[0])) {
+        std::string iso_value = to_iso(v);
+        if (!iso_value.empty()) return iso_value;
+    }
+    return std::string(v);
+}
+
+}  // namespace
+
+std::string_view table_kind_of_header(std::string_view body) noexcept {
+    if (body.size() < 8 || body.size() > 400) return {};
+    const char c = body[0];
+    if (c != 'S' && c != '#' && c != 'I' && c != 'N') return {};
+    if (contains(body, "Image Size")) return "query_image";
+    if (starts_with(body, "Size")) {
+        if (contains(body, "Backup Date")) return "query_backup";
+        if (contains(body, "Archive Date")) return "query_archive";
+        return {};
+    }
+    if (c == '#' && contains(body, "Last Incr Date")) return "query_filespace";
+    if (c == '#' && contains(body, "Backup Date")) return "query_backup";
+    return {};
+}
+
+bool is_ruler(std::string_view body) noexcept {
+    if (body.size() < 3 || body[0] != '-') return false;
+    for (char c : body)
+        if (c != '-' && c != ' ' && c != '\t') return false;
+    return true;
+}
+
+bool parse_row(std::string_view kind, std::string_view body, TableRow& row) {
+    body = trim(body);
+    if (body.empty() || !is_digit(body[0])) return false;
+    if (kind == "query_filespace") return parse_filespace_row(body, row);
+    if (kind == "query_backup" || kind == "query_archive" || kind == "query_image") return parse_sized_row(kind, body, row);
+    return false;
+}
+
+bool parse_detail(std::string_view body, TableRow& row) {
+    body = trim(body);
+    // Segments are separated by a TAB or by two or more spaces.
+    std::array<std::string_view, 12> seg;
+    std::size_t n = 0;
+    std::size_t i = 0;
+    while (i < body.size() && n < seg.size()) {
+        std::size_t j = i;
+        while (j < body.size() && body[j] != '\t' && !(body[j] == ' ' && j + 1 < body.size() && body[j + 1] == ' ')) ++j;
+        if (j > i) seg[n++] = body.substr(i, j - i);
+        while (j < body.size() && (body[j] == ' ' || body[j] == '\t')) ++j;
+        i = j;
+    }
+    if (n == 0 || i < body.size()) return false;
+    std::array<std::pair<std::string_view, std::string_view>, 12> kv;
+    std::size_t nkv = 0;
+    for (std::size_t k = 0; k < n; ++k) {
+        const std::string_view s = seg[k];
+        const auto colon = s.find(':');
+        if (colon == std::string_view::npos) return false;
+        const std::string_view key = trim(s.substr(0, colon));
+        if (!plausible_key(key)) return false;
+        std::string_view value = trim(s.substr(colon + 1));
+        if (value.empty() && k + 1 < n && seg[k + 1].find(':') == std::string_view::npos) value = seg[++k];
+        kv[nkv++] = {key, value};
+    }
+    for (std::size_t k = 0; k < nkv; ++k) row.fields.emplace_back(snake_case(kv[k].first), field_value(kv[k].second));
+    return nkv > 0;
+}
+
+bool parse_dotted(std::string_view body, TableRow& row) {
+    const auto colon = body.find(':');
+    if (colon == std::string_view::npos || colon < 3 || colon > 80) return false;
+    if (body[colon - 1] != '.' || body[colon - 2] != '.') return false;
+    std::string_view key = body.substr(0, colon);
+    while (!key.empty() && key.back() == '.') key.remove_suffix(1);
+    key = trim(key);
+    if (!plausible_key(key)) return false;
+    row.fields.emplace_back(snake_case(key), field_value(body.substr(colon + 1)));
+    return true;
+}
+
+}  // namespace opskit::dsmc::detail

@@ -1,0 +1,28 @@
+// Query tables (query backup, query archive, query image, query filespace) and the dotted
+// `Key.....: value` block of query session: header recognition, row and -detail line
+// parsing into TableRow with sizes in bytes and dates in ISO 8601. Internal to the parser.
+#pragma once
+
+#include <string_view>
+
+#include "opskit/dsmc/report.hpp"
+
+namespace opskit::dsmc::detail {
+
+/// The table kind a header line announces (`query_backup` …), or empty. `body` is the line
+/// without leading whitespace.
+std::string_view table_kind_of_header(std::string_view body) noexcept;
+
+/// A ruler line (`----  ----`, `-----…`).
+bool is_ruler(std::string_view body) noexcept;
+
+/// Parses one data row of a table of `kind`; false if `body` is not one.
+bool parse_row(std::string_view kind, std::string_view body, TableRow& row);
+
+/// Parses a -detail line (`Modified: … Accessed: …`) into `row.fields`; false if not one.
+bool parse_detail(std::string_view body, TableRow& row);
+
+/// Parses `Key........: value` into `row.fields`; false if `body` is not dotted.
+bool parse_dotted(std::string_view body, TableRow& row);
+
+}  // namespace opskit::dsmc::detail

@@ -1,0 +1,72 @@
+// Small string_view helpers for the dsmc parser: ASCII-only classification and trimming
+// that never allocate, so the line scanner stays linear and cheap per byte. Internal.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace opskit::dsmc::detail {
+
+constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+constexpr bool is_alpha(char c) noexcept { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+constexpr bool is_upper(char c) noexcept { return c >= 'A' && c <= 'Z'; }
+constexpr bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
+constexpr char to_lower(char c) noexcept { return is_upper(c) ? static_cast<char>(c - 'A' + 'a') : c; }
+
+inline std::string_view trim_left(std::string_view s) noexcept {
+    std::size_t i = 0;
+    while (i < s.size() && is_space(s[i])) ++i;
+    return s.substr(i);
+}
+
+inline std::string_view trim_right(std::string_view s) noexcept {
+    std::size_t n = s.size();
+    while (n > 0 && is_space(s[n - 1])) --n;
+    return s.substr(0, n);
+}
+
+inline std::string_view trim(std::string_view s) noexcept { return trim_right(trim_left(s)); }
+
+inline bool starts_with(std::string_view s, std::string_view p) noexcept {
+    return s.size() >= p.size() && s.compare(0, p.size(), p) == 0;
+}
+
+inline bool ends_with(std::string_view s, std::string_view p) noexcept {
+    return s.size() >= p.size() && s.compare(s.size() - p.size(), p.size(), p) == 0;
+}
+
+inline bool iequals(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (to_lower(a[i]) != to_lower(b[i])) return false;
+    return true;
+}
+
+/// Splits off the next whitespace-separated token; `rest` is what follows it.
+inline std::string_view next_token(std::string_view s, std::string_view& rest) noexcept {
+    s = trim_left(s);
+    std::size_t i = 0;
+    while (i < s.size() && !is_space(s[i])) ++i;
+    rest = s.substr(i);
+    return s.substr(0, i);
+}
+
+/// `Inode changed` → `inode_changed`, `Client-deduplicated` → `client_deduplicated`.
+inline std::string snake_case(std::string_view label) {
+    std::string out;
+    out.reserve(label.size());
+    bool pending_sep = false;
+    for (char c : label) {
+        if (is_alpha(c) || is_digit(c)) {
+            if (pending_sep && !out.empty()) out.push_back('_');
+            pending_sep = false;
+            out.push_back(to_lower(c));
+        } else {
+            pending_sep = true;
+        }
+    }
+    return out;
+}
+
+}  // namespace opskit::dsmc::detail
