@@ -132,6 +132,15 @@ std::string read_version(std::string_view s) {
     return out;
 }
 
+/// An unknown summary label: starts with a letter; letters, digits, spaces, `-/().` only.
+bool plausible_label(std::string_view label) noexcept {
+    if (label.empty() || label.size() > 64 || !is_alpha(label[0])) return false;
+    for (char c : label)
+        if (!is_alpha(c) && !is_digit(c) && c != ' ' && c != '-' && c != '/' && c != '(' && c != ')' && c != '.')
+            return false;
+    return true;
+}
+
 class Parser {
 public:
     void line(std::string_view raw);
@@ -387,9 +396,10 @@ bool Parser::label_line(std::string_view body, bool from_ane) {
         }
         if (table_line(body)) return true;
     }
-    // An unknown `Label:  value` inside an open summary block is kept raw.
-    if (m_summary >= 0 && !label.empty() && is_alpha(label[0]) && label.size() <= 64 && !value.empty() &&
-        (value[0] == ' ' || value[0] == '\t') && !trim(value).empty()) {
+    // An unknown `Label:  value` inside an open summary block is kept raw (not for server
+    // ANE lines: there only catalogue labels are summary lines).
+    if (!from_ane && m_summary >= 0 && plausible_label(label) && !value.empty() && (value[0] == ' ' || value[0] == '\t') &&
+        !trim(value).empty()) {
         unknown_summary_value(trim_right(label), trim(value));
         return true;
     }
