@@ -250,9 +250,10 @@ void handle_completed(Tx& tx, const Container& c) {
     if (c.state == ContainerState::cancelled) {
         const auto retryable = query_requests(
             tx,
-            "LEFT JOIN containers p ON p.uuid = r.requesting_container_uuid WHERE r.container_uuid = ?1 "
-            "AND r.state = 'Committed' AND r.priority > 0 AND r.container_count < r.container_count_max "
-            "AND (r.requesting_container_uuid IS NULL OR (p.state = 'Running' AND p.priority > 0)) ORDER BY r.uuid",
+            "WHERE r.container_uuid = ?1 AND r.state = 'Committed' AND r.priority > 0 "
+            "AND r.container_count < r.container_count_max AND (r.requesting_container_uuid IS NULL OR EXISTS "
+            "(SELECT 1 FROM containers p WHERE p.uuid = r.requesting_container_uuid AND p.state = 'Running' "
+            "AND p.priority > 0)) ORDER BY r.uuid",
             c.uuid);
         if (!retryable.empty()) {
             Container next;

@@ -111,6 +111,7 @@ void validate_scheduling(const ContainerRequest& r, bool committing, std::vector
             add(out, field, "unexpected key: expected max_run_time, partitions, preemptible or supervisor");
             continue;
         }
+        if (!committing) continue;  // a draft may hold values that would not commit (seed 001)
         if (key == "partitions" && !value.is_null()) {
             bool ok = value.is_array();
             if (ok)

@@ -1,0 +1,130 @@
+// The crctl store: private file modes, WAL and foreign keys, versioned migrations, refusal
+// of foreign or newer files, atomic transactions, canonical JSON and the reuse hash.
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <fstream>
+
+#include "opskit/cr/canonical.hpp"
+#include "test_cr_fixture.hpp"
+
+using namespace crtest;
+
+namespace {
+int mode_of(const fs::path& p) {
+    struct stat st {};
+    REQUIRE(::stat(p.c_str(), &st) == 0);
+    return st.st_mode & 07777;
+}
+std::string pragma(Store& store, const char* name) {
+    Stmt st(store.handle(), std::string("PRAGMA ") + name);
+    REQUIRE(st.step());
+    return st.get_text(0);
+}
+}  // namespace
+
+TEST_CASE("a new store is 0600 in a 0700 folder, in WAL mode with foreign keys on", "[cr][store]") {
+    Fixture f;
+    CHECK(mode_of(f.store.path()) == 0600);
+    CHECK(mode_of(f.store.path().parent_path()) == 0700);
+    CHECK(pragma(f.store, "journal_mode") == "wal");
+    CHECK(pragma(f.store, "foreign_keys") == "1");
+    CHECK(f.store.schema_version() == 1);
+    f.create();  // a write creates the -wal file with the same mode
+    CHECK(mode_of(f.store.path().string() + "-wal") == 0600);
+}
+
+TEST_CASE("reopening a store keeps its data and version", "[cr][store]") {
+    Fixture f;
+    const auto r = f.create();
+    Store again = Store::open(options_for(f.dir));
+    CHECK(again.schema_version() == 1);
+    CHECK(again.read([&](Tx& tx) { return get_request(tx, r.uuid); }).uuid == r.uuid);
+}
+
+TEST_CASE("a missing store is refused when creation is not allowed", "[cr][store]") {
+    const fs::path dir = make_temp_dir();
+    StoreOptions o = options_for(dir);
+    o.create = false;
+    CHECK(error_kind_of([&] { Store::open(o); }) == ErrorKind::unavailable);
+    CHECK_FALSE(fs::exists(o.path));
+    fs::remove_all(dir);
+}
+
+TEST_CASE("foreign files and newer schemas are unavailable, naming the file", "[cr][store]") {
+    const fs::path dir = make_temp_dir();
+    const fs::path garbage = dir / "garbage.db";
+    std::ofstream(garbage) << std::string(4096, 'x');
+    StoreOptions o;
+    o.path = garbage;
+    const auto text = error_text_of([&] { Store::open(o); });
+    CHECK(text.find(garbage.string()) != std::string::npos);
+
+    const fs::path other = dir / "other.db";
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(other.c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, "CREATE TABLE t (x)", nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+    o.path = other;
+    CHECK(error_text_of([&] { Store::open(o); }).find("not a crctl store") != std::string::npos);
+
+    const fs::path newer = dir / "newer.db";
+    o.path = newer;
+    { Store::open(o); }
+    REQUIRE(sqlite3_open(newer.c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, "PRAGMA user_version=99", nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+    CHECK(error_kind_of([&] { Store::open(o); }) == ErrorKind::unavailable);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("a transaction that throws leaves nothing behind", "[cr][store]") {
+    Fixture f;
+    std::string uuid;
+    CHECK_THROWS(f.store.write([&](Tx& tx) {
+        uuid = create_request(tx, minimal()).uuid;
+        throw Error(ErrorKind::failed, "boom");
+    }));
+    CHECK(f.store.read([&](Tx& tx) { return find_request(tx, uuid); }) == std::nullopt);
+    CHECK(f.store.read([&](Tx& tx) { return list_requests(tx); }).empty());
+}
+
+TEST_CASE("JSON columns are stored canonically", "[cr][store]") {
+    Fixture f;
+    const auto r = f.create({{"environment", {{"B", "2"}, {"A", "1"}}}});
+    Stmt st(f.store.handle(), "SELECT environment FROM container_requests WHERE uuid = ?");
+    st.bind(1, r.uuid);
+    REQUIRE(st.step());
+    CHECK(st.get_text(0) == R"({"A":"1","B":"2"})");
+}
+
+TEST_CASE("canonical JSON and the reuse hash ignore key order and keep-cache settings", "[cr][store]") {
+    const Json a = Json::parse(R"({"b":{"y":1,"x":[1,{"d":1,"c":2}]},"a":"s"})");
+    const Json b = Json::parse(R"({"a":"s","b":{"x":[1,{"c":2,"d":1}],"y":1}})");
+    CHECK(canonical_json(a) == canonical_json(b));
+    CHECK(canonical_json(a) == R"({"a":"s","b":{"x":[1,{"c":2,"d":1}],"y":1}})");
+    const Json cmd{"echo", "x"};
+    const auto h1 = reuse_hash(cmd, "/tmp", {{"A", "1"}, {"B", "2"}}, "/out", "img", Json::object(),
+                               {{"vcpus", 1}, {"ram", 2}, {"keep_cache_ram", 5}});
+    const auto h2 = reuse_hash(cmd, "/tmp", {{"B", "2"}, {"A", "1"}}, "/out", "img", Json::object(), {{"ram", 2}, {"vcpus", 1}});
+    CHECK(h1 == h2);
+    CHECK(h1 != reuse_hash(Json{"echo", "y"}, "/tmp", Json::object(), "/out", "img", Json::object(), Json::object()));
+    CHECK(sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    CHECK(sha256_hex(std::string(55, 'a')) == "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318");
+    CHECK(sha256_hex(std::string(56, 'a')) == "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a");
+    CHECK(sha256_hex(std::string(64, 'a')) == "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb");
+    CHECK(sha256_hex(std::string(1000, 'a')) == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3");
+}
+
+TEST_CASE("uuids have the Arvados shape of this store's cluster", "[cr][store]") {
+    StoreOptions o;
+    o.cluster_id = "abcde";
+    Fixture f(o);
+    const auto r = f.create({{"state", "Committed"}, {"priority", 1}});
+    CHECK(is_uuid(r.uuid, request_infix));
+    CHECK(r.uuid.substr(0, 6) == "abcde-");
+    CHECK(is_uuid(*r.container_uuid, container_infix));
+    CHECK_FALSE(is_uuid("abcde-xvhdk-short", request_infix));
+    CHECK_FALSE(is_uuid(r.uuid, container_infix));
+}
