@@ -100,18 +100,20 @@ Json to_table_view(const Report& r) {
     j["highest_severity"] = r.highest_severity ? Json(std::string(to_string(*r.highest_severity))) : Json(nullptr);
     Json sessions = Json::array();
     for (const auto& s : r.sessions) {
-        std::string line = s.node_name.empty() ? std::string("?") : s.node_name;
-        line += " -> " + (s.server_name.empty() ? std::string("?") : s.server_name);
-        if (!s.server_platform.empty()) line += " (" + s.server_platform + ")";
-        if (!s.server_version.empty()) line += " server " + s.server_version;
-        if (!s.client_version.empty()) line += " client " + s.client_version;
-        sessions.push_back(line);
+        Json one = Json::object();
+        one["node"] = s.node_name.empty() ? Json(nullptr) : Json(s.node_name);
+        one["server"] = s.server_name.empty() ? Json(nullptr) : Json(s.server_name + (s.server_platform.empty() ? "" : " (" + s.server_platform + ")"));
+        if (!s.server_version.empty()) one["server_version"] = s.server_version;
+        if (!s.client_version.empty()) one["client_version"] = s.client_version;
+        sessions.push_back(std::move(one));
     }
     j["sessions"] = std::move(sessions);
     Json messages = Json::array();
     for (const auto& m : r.messages)
-        messages.push_back("line " + std::to_string(m.line) + ": " + m.code + " (" + std::string(to_string(m.severity)) +
-                           ") " + first_line(m.text));
+        messages.push_back(Json{{"line", m.line},
+                                {"code", m.code},
+                                {"severity", std::string(to_string(m.severity))},
+                                {"text", first_line(m.text)}});
     j["messages"] = std::move(messages);
     Json summaries = Json::array();
     for (const auto& s : r.summaries) summaries.push_back(summary_view(s));
