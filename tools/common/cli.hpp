@@ -42,6 +42,9 @@ public:
     /// Dynamic completion values for an option's value, or for `cmd`'s positional arguments.
     void complete(const CLI::Option* opt, Completer fn) { m_option_completers[opt] = std::move(fn); }
     void complete_positional(const CLI::App* cmd, Completer fn) { m_positional_completers[cmd] = std::move(fn); }
+    /// While completing: the words typed so far (the last one is being completed), so a
+    /// completer can depend on earlier arguments (e.g. snapshot names of the VM named before).
+    const std::vector<std::string>& completion_words() const { return m_completion_words; }
 
     // Used by the wrapper.
     struct Bound {
@@ -56,6 +59,7 @@ public:
     std::map<const CLI::Option*, Completer> m_option_completers;
     std::map<const CLI::App*, Completer> m_positional_completers;
     std::vector<std::unique_ptr<Bound>> m_bound;
+    std::vector<std::string> m_completion_words;
     std::optional<Config> m_config;
     PrintOptions m_print;
     int m_verbose = 0;

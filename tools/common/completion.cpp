@@ -31,6 +31,7 @@ bool starts_with(const std::string& s, const std::string& prefix) { return s.com
 
 std::vector<std::string> complete_words(CLI::App& app, Context& ctx, const std::vector<std::string>& words) {
     const std::string current = words.empty() ? std::string() : words.back();
+    ctx.m_completion_words = words;
     CLI::App* cmd = &app;
     const CLI::Option* expecting = nullptr;
     bool after_dashdash = false;

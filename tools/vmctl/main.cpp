@@ -6,7 +6,20 @@ int main(int argc, char** argv) {
     const opskit::cli::ToolSpec spec{
         "vmctl",
         "vmctl — VM power operations on libvirt: graceful stop, snapshots, destroy and recover",
-        [](CLI::App& /*app*/, opskit::cli::Context& /*ctx*/) {},
+        [](CLI::App& app, opskit::cli::Context& ctx) {
+            using namespace opskit::vmctl;
+            ctx.config_option(&app, "-c,--connect", "vmctl.connect", "libvirt URI (default: libvirt's own default)");
+            set_list_command(app, ctx);
+            set_status_command(app, ctx);
+            set_start_command(app, ctx);
+            set_stop_command(app, ctx);
+            set_reboot_command(app, ctx);
+            set_snapshot_command(app, ctx);
+            set_destroy_command(app, ctx);
+            set_recover_command(app, ctx);
+            set_expunge_command(app, ctx);
+            set_wait_command(app, ctx);
+        },
     };
     return opskit::cli::run(argc, argv, spec);
 }

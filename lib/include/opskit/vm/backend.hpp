@@ -1,0 +1,67 @@
+// The seam between vmctl's lifecycle logic and a hypervisor. The lifecycle engine only ever
+// talks to this interface, so a CloudStack/Mold API backend can come later without touching
+// the rules or the verbs. Every call names the VM; errors are opskit::Error with the VM name
+// and the backend's own message (not_found for a missing VM or snapshot).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "opskit/vm/rules.hpp"
+#include "opskit/vm/state.hpp"
+
+namespace opskit::vm {
+
+/// What a request actually used, when the backend had to fall back to weaker flags.
+struct Applied {
+    std::string fallback;   ///< empty when the preferred form was accepted
+};
+
+class Backend {
+public:
+    virtual ~Backend() = default;
+
+    /// Where this backend points (a libvirt URI), for messages and lock names.
+    virtual std::string location() const = 0;
+
+    /// Every VM the backend knows.
+    virtual std::vector<VmInfo> list() = 0;
+    /// Names only (cheap; used for completion and globbing).
+    virtual std::vector<std::string> names() = 0;
+    /// One VM; Error(not_found) when it does not exist.
+    virtual VmInfo info(const std::string& vm) = 0;
+
+    virtual void start(const std::string& vm) = 0;
+    /// Asks the guest to shut down (power button); returns at once.
+    virtual Applied request_shutdown(const std::string& vm) = 0;
+    /// Pulls the plug.
+    virtual void power_off(const std::string& vm) = 0;
+    /// Asks the guest to reboot (power button); returns at once.
+    virtual Applied request_reboot(const std::string& vm) = 0;
+    /// Hardware reset.
+    virtual void reset(const std::string& vm) = 0;
+
+    virtual std::vector<SnapshotInfo> snapshots(const std::string& vm) = 0;
+    virtual std::pair<SnapshotInfo, Applied> create_snapshot(const std::string& vm, const SnapshotRequest& request) = 0;
+    /// Reverts; the end state is the recorded one unless `end` says otherwise.
+    virtual Applied revert_snapshot(const std::string& vm, const std::string& snapshot, RevertEnd end) = 0;
+    virtual void delete_snapshot(const std::string& vm, const std::string& snapshot, bool children) = 0;
+    /// True when a guest agent channel is configured and connected.
+    virtual bool guest_agent_connected(const std::string& vm) = 0;
+
+    /// Writes (or with nullopt removes) vmctl's destroy record on the VM's persistent config.
+    virtual void set_record(const std::string& vm, const std::optional<DestroyRecord>& record) = 0;
+    virtual std::vector<Volume> volumes(const std::string& vm) = 0;
+    /// Removes the VM definition with its snapshot metadata and managed save.
+    virtual Applied undefine(const std::string& vm) = 0;
+    /// Deletes one managed volume's storage.
+    virtual void delete_volume(const std::string& vm, const Volume& volume) = 0;
+};
+
+/// Opens the libvirt backend on `uri` (empty: libvirt's default). Error(unavailable) when the
+/// connection cannot be opened.
+std::unique_ptr<Backend> open_libvirt(const std::string& uri);
+
+}  // namespace opskit::vm

@@ -1,0 +1,389 @@
+// The libvirt backend: vmctl's Backend interface over the libvirt C API. One connection per
+// process (libvirt connections are thread-safe, so --parallel shares it). Flags that a driver
+// does not take (the test driver takes only 0 for shutdown, no DISK_ONLY snapshots, no NVRAM
+// undefine) are retried in a weaker form and the fallback is reported, never hidden.
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+#include "destroy_record.hpp"
+#include "libvirt_error.hpp"
+#include "opskit/vm/backend.hpp"
+#include "xml_scan.hpp"
+
+namespace opskit::vm {
+namespace {
+
+struct DomainFree {
+    void operator()(virDomainPtr d) const { virDomainFree(d); }
+};
+using Domain = std::unique_ptr<virDomain, DomainFree>;
+struct SnapFree {
+    void operator()(virDomainSnapshotPtr s) const { virDomainSnapshotFree(s); }
+};
+using Snap = std::unique_ptr<virDomainSnapshot, SnapFree>;
+struct VolFree {
+    void operator()(virStorageVolPtr v) const { virStorageVolFree(v); }
+};
+using Vol = std::unique_ptr<virStorageVol, VolFree>;
+struct PoolFree {
+    void operator()(virStoragePoolPtr p) const { virStoragePoolFree(p); }
+};
+using Pool = std::unique_ptr<virStoragePool, PoolFree>;
+
+std::string take(char* s) {
+    std::string out = s ? s : "";
+    std::free(s);
+    return out;
+}
+
+const char* shutoff_reason(int r) {
+    static const char* names[] = {"unknown", "shutdown", "destroyed", "crashed", "migrated",
+                                  "saved", "failed", "from snapshot", "daemon"};
+    return r >= 0 && r < static_cast<int>(std::size(names)) ? names[r] : "unknown";
+}
+const char* running_reason(int r) {
+    static const char* names[] = {"unknown", "booted", "migrated", "restored", "from snapshot", "unpaused",
+                                  "migration canceled", "save canceled", "wakeup", "crashed", "post-copy",
+                                  "post-copy failed"};
+    return r >= 0 && r < static_cast<int>(std::size(names)) ? names[r] : "unknown";
+}
+const char* paused_reason(int r) {
+    static const char* names[] = {"unknown", "user", "migration", "save", "dump", "ioerror", "watchdog",
+                                  "from snapshot", "shutting down", "snapshot", "api error", "starting up",
+                                  "post-copy", "post-copy failed"};
+    return r >= 0 && r < static_cast<int>(std::size(names)) ? names[r] : "unknown";
+}
+
+SnapshotInfo parse_snapshot(const std::string& doc, bool current) {
+    SnapshotInfo s;
+    // Only the snapshot's own header: the embedded <domain> has names and descriptions too.
+    std::string_view head = doc;
+    if (const auto d = head.find("<domain "); d != std::string_view::npos) head = head.substr(0, d);
+    if (const auto d = head.find("<disks>"); d != std::string_view::npos) head = head.substr(0, d);
+    if (const auto d = head.find("<inactiveDomain"); d != std::string_view::npos) head = head.substr(0, d);
+    // libvirt writes the snapshot's own <name> and <description> before <parent>.
+    if (auto n = xml::first(head, "name")) s.name = xml::text(*n);
+    if (auto p = xml::first(head, "parent")) {
+        if (auto n = xml::first(*p, "name")) s.parent = xml::text(*n);
+    }
+    if (auto d = xml::first(head, "description")) s.description = xml::text(*d);
+    if (auto st = xml::first(head, "state")) s.vm_state = xml::text(*st);
+    if (auto ct = xml::first(head, "creationTime")) {
+        const auto secs = std::strtoll(xml::text(*ct).c_str(), nullptr, 10);
+        if (secs > 0) s.created = from_epoch_ms(secs * 1000);
+    }
+    std::string mem = "internal";
+    if (auto m = xml::first(head, "memory")) mem = xml::attr(*m, "snapshot").value_or("internal");
+    s.memory = (s.vm_state == "running" || s.vm_state == "paused" || s.vm_state == "blocked") && mem != "no";
+    s.current = current;
+    return s;
+}
+
+class LibvirtBackend final : public Backend {
+public:
+    explicit LibvirtBackend(const std::string& uri) : m_uri(uri) {
+        lv::install_error_handler();
+        m_conn = virConnectOpen(uri.empty() ? nullptr : uri.c_str());
+        if (!m_conn) throw lv::last_error("cannot connect to libvirt", uri.empty() ? "default URI" : uri);
+        if (m_uri.empty()) m_uri = take(virConnectGetURI(m_conn));
+    }
+    ~LibvirtBackend() override {
+        if (m_conn) virConnectClose(m_conn);
+    }
+    LibvirtBackend(const LibvirtBackend&) = delete;
+    LibvirtBackend& operator=(const LibvirtBackend&) = delete;
+
+    std::string location() const override { return m_uri; }
+
+    std::vector<VmInfo> list() override {
+        std::vector<VmInfo> out;
+        for_each_domain([&](virDomainPtr d) { out.push_back(describe(d)); });
+        return out;
+    }
+
+    std::vector<std::string> names() override {
+        std::vector<std::string> out;
+        for_each_domain([&](virDomainPtr d) { out.emplace_back(virDomainGetName(d)); });
+        return out;
+    }
+
+    VmInfo info(const std::string& vm) override { return describe(lookup(vm).get()); }
+
+    void start(const std::string& vm) override {
+        auto d = lookup(vm);
+        if (virDomainCreate(d.get()) < 0) lv::raise("start", vm);
+    }
+
+    Applied request_shutdown(const std::string& vm) override {
+        auto d = lookup(vm);
+        if (virDomainShutdownFlags(d.get(), VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN) == 0) return {};
+        if (!lv::unsupported_flags()) lv::raise("shutdown request", vm);
+        lv::reset_error();
+        if (virDomainShutdownFlags(d.get(), 0) < 0) lv::raise("shutdown request", vm);
+        return {"power button flag not supported: sent the driver's default shutdown"};
+    }
+
+    void power_off(const std::string& vm) override {
+        auto d = lookup(vm);
+        if (virDomainDestroy(d.get()) < 0) lv::raise("power off", vm);
+    }
+
+    Applied request_reboot(const std::string& vm) override {
+        auto d = lookup(vm);
+        if (virDomainReboot(d.get(), VIR_DOMAIN_REBOOT_ACPI_POWER_BTN) == 0) return {};
+        if (!lv::unsupported_flags()) lv::raise("reboot request", vm);
+        lv::reset_error();
+        if (virDomainReboot(d.get(), 0) < 0) lv::raise("reboot request", vm);
+        return {"power button flag not supported: sent the driver's default reboot"};
+    }
+
+    void reset(const std::string& vm) override {
+        auto d = lookup(vm);
+        if (virDomainReset(d.get(), 0) < 0) lv::raise("reset", vm);
+    }
+
+    std::vector<SnapshotInfo> snapshots(const std::string& vm) override {
+        auto d = lookup(vm);
+        virDomainSnapshotPtr* snaps = nullptr;
+        const int n = virDomainListAllSnapshots(d.get(), &snaps, 0);
+        if (n < 0) lv::raise("list snapshots", vm);
+        std::vector<Snap> owned;
+        for (int i = 0; i < n; ++i) owned.emplace_back(snaps[i]);
+        std::free(snaps);
+        std::vector<SnapshotInfo> out;
+        for (auto& s : owned) {
+            const std::string doc = take(virDomainSnapshotGetXMLDesc(s.get(), 0));
+            if (doc.empty()) lv::raise("read snapshot", vm);
+            out.push_back(parse_snapshot(doc, virDomainSnapshotIsCurrent(s.get(), 0) == 1));
+        }
+        return out;
+    }
+
+    std::pair<SnapshotInfo, Applied> create_snapshot(const std::string& vm, const SnapshotRequest& request) override {
+        auto d = lookup(vm);
+        int state = 0, reason = 0;
+        if (virDomainGetState(d.get(), &state, &reason, 0) < 0) lv::raise("read state", vm);
+        const bool running = state != VIR_DOMAIN_SHUTOFF;
+        std::string doc = "<domainsnapshot><name>" + xml::escape(request.name) + "</name>";
+        if (!request.description.empty()) doc += "<description>" + xml::escape(request.description) + "</description>";
+        doc += "</domainsnapshot>";
+        unsigned flags = 0;
+        if (request.quiesce) flags |= VIR_DOMAIN_SNAPSHOT_CREATE_QUIESCE;
+        // A running VM without --memory: a disk-only, atomic snapshot (storage-based, as on Mold).
+        if (running && !request.memory) flags |= VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY | VIR_DOMAIN_SNAPSHOT_CREATE_ATOMIC;
+        Applied applied;
+        virDomainSnapshotPtr s = virDomainSnapshotCreateXML(d.get(), doc.c_str(), flags);
+        if (!s && (flags & VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY) && lv::unsupported_flags()) {
+            lv::reset_error();
+            flags &= ~static_cast<unsigned>(VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY | VIR_DOMAIN_SNAPSHOT_CREATE_ATOMIC);
+            applied.fallback = "disk-only snapshots not supported: took a full snapshot";
+            s = virDomainSnapshotCreateXML(d.get(), doc.c_str(), flags);
+        }
+        if (!s) lv::raise("snapshot create", vm + " " + request.name);
+        Snap owned(s);
+        const std::string xml_doc = take(virDomainSnapshotGetXMLDesc(s, 0));
+        return {parse_snapshot(xml_doc, virDomainSnapshotIsCurrent(s, 0) == 1), applied};
+    }
+
+    Applied revert_snapshot(const std::string& vm, const std::string& snapshot, RevertEnd end) override {
+        auto d = lookup(vm);
+        auto s = lookup_snapshot(d.get(), vm, snapshot);
+        const unsigned flags = end == RevertEnd::running ? VIR_DOMAIN_SNAPSHOT_REVERT_RUNNING : 0;
+        if (virDomainRevertToSnapshot(s.get(), flags) < 0) lv::raise("snapshot revert", vm + " " + snapshot);
+        Applied applied;
+        int state = 0, reason = 0;
+        if (virDomainGetState(d.get(), &state, &reason, 0) < 0) lv::raise("read state", vm);
+        if (end == RevertEnd::running && state == VIR_DOMAIN_SHUTOFF) {
+            // Some drivers (test driver 9.0) accept REVERT_RUNNING for an inactive snapshot
+            // but leave the domain off: start it ourselves.
+            if (virDomainCreate(d.get()) < 0) lv::raise("start after revert", vm);
+            applied.fallback = "driver left the VM off after a running revert: started it";
+        } else if (end == RevertEnd::stopped && state != VIR_DOMAIN_SHUTOFF) {
+            if (virDomainDestroy(d.get()) < 0) lv::raise("power off after revert", vm);
+            applied.fallback = "snapshot holds a running VM: powered off after revert (--stopped)";
+        }
+        return applied;
+    }
+
+    void delete_snapshot(const std::string& vm, const std::string& snapshot, bool children) override {
+        auto d = lookup(vm);
+        auto s = lookup_snapshot(d.get(), vm, snapshot);
+        if (virDomainSnapshotDelete(s.get(), children ? VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN : 0) < 0)
+            lv::raise("snapshot delete", vm + " " + snapshot);
+    }
+
+    bool guest_agent_connected(const std::string& vm) override {
+        auto d = lookup(vm);
+        const std::string doc = take(virDomainGetXMLDesc(d.get(), 0));
+        for (auto ch : xml::elements(doc, "channel"))
+            for (auto t : xml::elements(ch, "target"))
+                if (xml::attr(t, "name").value_or("") == "org.qemu.guest_agent.0" &&
+                    xml::attr(t, "state").value_or("") == "connected")
+                    return true;
+        return false;
+    }
+
+    void set_record(const std::string& vm, const std::optional<DestroyRecord>& record) override {
+        auto d = lookup(vm);
+        const std::string doc = record ? record_to_xml(*record) : std::string();
+        const unsigned flags = virDomainIsPersistent(d.get()) == 1 ? VIR_DOMAIN_AFFECT_CONFIG : VIR_DOMAIN_AFFECT_CURRENT;
+        if (virDomainSetMetadata(d.get(), VIR_DOMAIN_METADATA_ELEMENT, record ? doc.c_str() : nullptr,
+                                 record ? metadata_prefix : nullptr, metadata_ns, flags) < 0)
+            lv::raise(record ? "write destroy record" : "remove destroy record", vm);
+    }
+
+    std::vector<Volume> volumes(const std::string& vm) override {
+        auto d = lookup(vm);
+        const std::string doc = take(virDomainGetXMLDesc(d.get(), VIR_DOMAIN_XML_INACTIVE));
+        if (doc.empty()) lv::raise("read definition", vm);
+        std::vector<Volume> out;
+        for (auto disk : xml::elements(doc, "disk")) {
+            if (xml::attr(disk, "device").value_or("disk") != "disk") continue;
+            Volume v;
+            if (auto t = xml::first(disk, "target")) v.target = xml::attr(*t, "dev").value_or("");
+            if (auto src = xml::first(disk, "source")) {
+                if (auto f = xml::attr(*src, "file")) v.path = *f;
+                else if (auto dev = xml::attr(*src, "dev")) v.path = *dev;
+                else if (auto pool = xml::attr(*src, "pool")) v.path = *pool + "/" + xml::attr(*src, "volume").value_or("");
+            }
+            v.root = out.empty();
+            v.managed = static_cast<bool>(lookup_volume(v));
+            lv::reset_error();
+            out.push_back(std::move(v));
+        }
+        return out;
+    }
+
+    Applied undefine(const std::string& vm) override {
+        auto d = lookup(vm);
+        const unsigned base = VIR_DOMAIN_UNDEFINE_MANAGED_SAVE | VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA;
+        if (virDomainUndefineFlags(d.get(), base | VIR_DOMAIN_UNDEFINE_NVRAM | VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA) == 0)
+            return {};
+        if (!lv::unsupported_flags()) lv::raise("undefine", vm);
+        lv::reset_error();
+        if (virDomainUndefineFlags(d.get(), base) < 0) lv::raise("undefine", vm);
+        return {"nvram/checkpoint undefine flags not supported: undefined with snapshot metadata and managed save only"};
+    }
+
+    void delete_volume(const std::string& vm, const Volume& volume) override {
+        auto v = lookup_volume(volume);
+        if (!v) lv::raise("delete volume", fmt::format("{} {} {}", vm, volume.target, volume.path));
+        if (virStorageVolDelete(v.get(), 0) < 0)
+            lv::raise("delete volume", fmt::format("{} {} {}", vm, volume.target, volume.path));
+    }
+
+private:
+    template <typename F>
+    void for_each_domain(F&& f) {
+        virDomainPtr* doms = nullptr;
+        const int n = virConnectListAllDomains(m_conn, &doms, 0);
+        if (n < 0) lv::raise("list domains", m_uri);
+        std::vector<Domain> owned;
+        for (int i = 0; i < n; ++i) owned.emplace_back(doms[i]);
+        std::free(doms);
+        for (auto& d : owned) f(d.get());
+    }
+
+    Domain lookup(const std::string& vm) {
+        virDomainPtr d = virDomainLookupByName(m_conn, vm.c_str());
+        if (!d) {
+            if (lv::last_error_code() == VIR_ERR_NO_DOMAIN) {
+                lv::reset_error();
+                throw Error(ErrorKind::not_found, "VM", vm, fmt::format("no such domain on {}", m_uri));
+            }
+            lv::raise("look up VM", vm);
+        }
+        return Domain(d);
+    }
+
+    Snap lookup_snapshot(virDomainPtr d, const std::string& vm, const std::string& name) {
+        virDomainSnapshotPtr s = virDomainSnapshotLookupByName(d, name.c_str(), 0);
+        if (!s) {
+            if (lv::last_error_code() == VIR_ERR_NO_DOMAIN_SNAPSHOT) {
+                lv::reset_error();
+                throw Error(ErrorKind::not_found, "snapshot", vm + " " + name, "no snapshot with this name");
+            }
+            lv::raise("look up snapshot", vm + " " + name);
+        }
+        return Snap(s);
+    }
+
+    Vol lookup_volume(const Volume& v) {
+        if (v.path.empty()) return nullptr;
+        if (v.path.front() == '/') return Vol(virStorageVolLookupByPath(m_conn, v.path.c_str()));
+        const auto slash = v.path.find('/');
+        Pool p(virStoragePoolLookupByName(m_conn, v.path.substr(0, slash).c_str()));
+        if (!p || slash == std::string::npos) return nullptr;
+        return Vol(virStorageVolLookupByName(p.get(), v.path.substr(slash + 1).c_str()));
+    }
+
+    VmInfo describe(virDomainPtr d) {
+        VmInfo info;
+        info.name = virDomainGetName(d);
+        char uuid[VIR_UUID_STRING_BUFLEN] = {};
+        if (virDomainGetUUIDString(d, uuid) == 0) info.uuid = uuid;
+        int state = 0, reason = 0;
+        if (virDomainGetState(d, &state, &reason, 0) < 0) lv::raise("read state", info.name);
+        switch (state) {
+            case VIR_DOMAIN_RUNNING:
+            case VIR_DOMAIN_BLOCKED:
+                info.power = PowerState::running;
+                info.reason = running_reason(reason);
+                break;
+            case VIR_DOMAIN_PAUSED:
+                info.power = PowerState::paused;
+                info.reason = paused_reason(reason);
+                break;
+            case VIR_DOMAIN_SHUTDOWN:
+                info.power = PowerState::shutting_down;
+                info.reason = "shutting down";
+                break;
+            case VIR_DOMAIN_SHUTOFF:
+                info.power = PowerState::stopped;
+                info.reason = shutoff_reason(reason);
+                break;
+            case VIR_DOMAIN_CRASHED:
+                info.power = PowerState::crashed;
+                info.reason = "crashed";
+                break;
+            case VIR_DOMAIN_PMSUSPENDED:
+                info.power = PowerState::suspended;
+                info.reason = "pmsuspended";
+                break;
+            default:
+                info.power = PowerState::unknown;
+                info.reason = "nostate";
+        }
+        virDomainInfo di{};
+        if (virDomainGetInfo(d, &di) == 0) {
+            info.vcpus = di.nrVirtCpu;
+            info.memory_bytes = static_cast<std::uint64_t>(di.maxMem) * 1024u;
+        } else {
+            lv::reset_error();
+        }
+        const int n = virDomainSnapshotNum(d, 0);
+        info.snapshots = n < 0 ? 0 : n;
+        info.persistent = virDomainIsPersistent(d) == 1;
+        const unsigned flags = info.persistent ? VIR_DOMAIN_AFFECT_CONFIG : VIR_DOMAIN_AFFECT_CURRENT;
+        if (char* md = virDomainGetMetadata(d, VIR_DOMAIN_METADATA_ELEMENT, metadata_ns, flags)) {
+            info.record = record_from_xml(take(md));
+        }
+        lv::reset_error();
+        return info;
+    }
+
+    std::string m_uri;
+    virConnectPtr m_conn = nullptr;
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> open_libvirt(const std::string& uri) { return std::make_unique<LibvirtBackend>(uri); }
+
+}  // namespace opskit::vm

@@ -1,0 +1,30 @@
+// vmctl wait VM --state S [--timeout D]: block until the VM is in state S (exit 8 at the
+// deadline) — for scripts that sent a --no-wait request.
+#include "commands.hpp"
+
+namespace opskit::vmctl {
+
+void set_wait_command(CLI::App& app, cli::Context& ctx) {
+    auto* cmd = app.add_subcommand("wait", "wait until a VM is in a state");
+    struct Opts {
+        std::string vm, state;
+    };
+    auto o = std::make_shared<Opts>();
+    cmd->add_option("vm", o->vm, "the VM")->required();
+    auto* st = cmd->add_option("--state", o->state, "the state to wait for")->required();
+    ctx.complete(st, [] {
+        std::vector<std::string> out;
+        for (auto s : vm::all_states()) out.emplace_back(vm::to_string(s));
+        return out;
+    });
+    ctx.config_option(cmd, "--timeout", "vmctl.stop_timeout", "how long to wait (default: vmctl.stop_timeout)");
+    ctx.complete_positional(cmd, [&ctx] { return complete_vm_names(ctx); });
+    ctx.on(cmd, [&ctx, o] {
+        const auto state = vm::parse_state(o->state);
+        auto backend = open_backend(ctx);
+        vm::Lifecycle life(*backend, {false, true});
+        return single_result(life.wait(o->vm, state, ctx.config().get_duration("vmctl.stop_timeout")));
+    });
+}
+
+}  // namespace opskit::vmctl

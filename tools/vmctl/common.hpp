@@ -1,0 +1,46 @@
+// What the vmctl verbs share: opening the backend from --connect/VMCTL_CONNECT/config, the
+// selector options (names, globs, --all, --state) with VM-name completion, and turning
+// per-VM results into one Result (array, most severe exit code, one stderr line per failure).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/cli.hpp"
+#include "opskit/vm/lifecycle.hpp"
+#include "opskit/vm/select.hpp"
+
+namespace opskit::vmctl {
+
+/// The backend named by vmctl.connect (flag, env, config), else libvirt's default.
+std::unique_ptr<vm::Backend> open_backend(const cli::Context& ctx);
+
+/// Selector options of a bulk verb, kept alive by the handler.
+struct SelectorOptions {
+    std::vector<std::string> patterns;
+    bool all = false;
+    std::string state;
+
+    vm::Selector selector() const;
+};
+
+/// Adds `SELECTOR…`, `--all` and `--state S` (with completion) to `cmd`.
+void add_selector(CLI::App* cmd, cli::Context& ctx, SelectorOptions& options, const std::string& help);
+
+/// Completes VM names from the connection (nothing when it cannot be reached).
+std::vector<std::string> complete_vm_names(const cli::Context& ctx);
+
+/// `--parallel N` bound to vmctl.parallel; returns the validated value.
+void add_parallel(CLI::App* cmd, cli::Context& ctx);
+int parallel(const cli::Context& ctx);
+
+/// One result per VM as a Result: an array, the most severe exit code, and one
+/// `vmctl: error: …` line on stderr per failed VM.
+Result bulk_result(const std::vector<vm::OpResult>& results);
+
+/// A single-VM result: the object, or the VM's error thrown for the wrapper to report.
+Result single_result(const vm::OpResult& result);
+
+}  // namespace opskit::vmctl
