@@ -13,6 +13,8 @@ std::vector<ConfigKey> bkctl_config_keys() {
         {"bkctl", "compression", ValueType::boolean, true, "pass -compression=yes to dsmc backup"},
         {"bkctl", "password_file", ValueType::string, nullptr, "file (mode 0600) holding the TSM password"},
         {"bkctl", "dsmc_options", ValueType::string_list, Json::array(), "extra dsmc options (-servername=…)"},
+        {"bkctl", "pre_hook", ValueType::string, nullptr, "command (argv words, no shell) run before dsmc; failure aborts"},
+        {"bkctl", "post_hook", ValueType::string, nullptr, "command (argv words, no shell) run after dsmc; failure warns"},
     };
 }
 
