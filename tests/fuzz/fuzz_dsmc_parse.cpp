@@ -1,0 +1,19 @@
+// libFuzzer target for the dsmc output parser: any bytes must parse without a crash, a
+// sanitizer report or a hang, and the report must always serialise to JSON. Seed it with
+// tests/data/dsmc: fuzz_dsmc_parse -max_total_time=600 CORPUS_DIR tests/data/dsmc
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "opskit/dsmc/report.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    const std::string_view text(reinterpret_cast<const char*>(data), size);
+    const opskit::dsmc::Report report = opskit::dsmc::parse_output(text);
+    const std::string json = opskit::dsmc::to_json(report).dump(-1, ' ', false, opskit::Json::error_handler_t::replace);
+    const std::string view =
+        opskit::dsmc::to_table_view(report).dump(-1, ' ', false, opskit::Json::error_handler_t::replace);
+    if (json.empty() || view.empty()) __builtin_trap();
+    if (report.lines > size + 1) __builtin_trap();
+    return 0;
+}
