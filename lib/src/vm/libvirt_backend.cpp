@@ -90,7 +90,11 @@ public:
     explicit LibvirtBackend(const std::string& uri) : m_uri(uri) {
         lv::install_error_handler();
         m_conn = virConnectOpen(uri.empty() ? nullptr : uri.c_str());
-        if (!m_conn) throw lv::last_error("cannot connect to libvirt", uri.empty() ? "default URI" : uri);
+        if (!m_conn) {
+            // Whatever libvirt's reason (socket, driver, auth, bad node file), the backend is unavailable.
+            const Error e = lv::last_error("cannot connect to libvirt", uri.empty() ? "default URI" : uri);
+            throw Error(ErrorKind::unavailable, e.what());
+        }
         if (m_uri.empty()) m_uri = take(virConnectGetURI(m_conn));
     }
     ~LibvirtBackend() override {
