@@ -17,6 +17,15 @@ std::vector<ConfigKey> crctl_config_keys() {
         {"crctl", "container_count_max", ValueType::integer, 3,
          "containers a request may use (first run plus retries) when it does not say"},
         {"crctl", "busy_timeout", ValueType::duration, 60, "how long a verb waits for another writer of the store"},
+        // dispatch (crctl dispatch, crctl run --local)
+        {"crctl", "runtime_program", ValueType::string, nullptr,
+         "program of the runtime (default: bwrap, podman, /usr/bin/docker)"},
+        {"crctl", "engine_args", ValueType::string_list,
+         Json::array({"--runtime", "runc", "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024"}),
+         "extra arguments after `run` for podman/docker"},
+        {"crctl", "max_parallel", ValueType::integer, 0, "containers a dispatcher runs at once (0 = as many as fit)"},
+        {"crctl", "poll_interval", ValueType::duration, 1, "how often a dispatcher looks at the queue when idle"},
+        {"crctl", "kill_grace", ValueType::duration, 10, "SIGTERM to SIGKILL delay when a dispatcher stops a container"},
     };
 }
 

@@ -18,6 +18,7 @@
 #include "opskit/core/lock.hpp"
 #include "opskit/core/output.hpp"
 #include "opskit/core/units.hpp"
+#include "opskit/cr/collection.hpp"
 #include "opskit/cr/host_resources.hpp"
 #include "opskit/cr/runtime.hpp"
 #include "opskit/cr/store.hpp"
@@ -91,5 +92,9 @@ private:
 std::vector<std::pair<std::string, std::string>> log_collection_files(
     std::string_view container_uuid, const std::string& stdout_text, const std::string& stderr_text,
     const std::string& run_log, const std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>>& earlier);
+
+/// The last `lines` lines of a log collection's stderr.txt (its stdout.txt when stderr is
+/// empty); "" when the collection is not stored.
+std::string log_tail(const CollectionStorage& storage, std::string_view log_pdh, std::size_t lines);
 
 }  // namespace opskit::cr

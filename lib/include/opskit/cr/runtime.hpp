@@ -116,6 +116,9 @@ std::string resolve_engine_image(const EngineOptions& options, std::string_view 
 /// Removes a leftover engine container `crctl-<uuid>` (after a dispatcher died); best effort.
 void remove_engine_container(const EngineOptions& options, std::string_view uuid);
 
+/// True for a portable environment variable name (letters, digits, `_`, not starting with a digit).
+bool is_env_name(std::string_view name);
+
 /// The container name used by the engines.
 std::string engine_container_name(std::string_view uuid);
 

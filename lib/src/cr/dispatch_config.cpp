@@ -1,0 +1,36 @@
+// The crctl config section → StoreOptions / DispatchOptions (see dispatch_config.hpp).
+#include "opskit/cr/dispatch_config.hpp"
+
+namespace opskit::cr {
+
+StoreOptions store_options_from(const Config& config) {
+    StoreOptions o;
+    if (config.is_set("crctl.store")) o.path = config.get_string("crctl.store");
+    if (o.path.empty()) o.path = default_store_path();
+    o.cluster_id = config.get_string("crctl.cluster_id");
+    o.busy_timeout_ms = static_cast<int>(config.get_duration("crctl.busy_timeout").count());
+    o.max_dispatch_attempts = static_cast<int>(config.get_int("crctl.max_dispatch_attempts"));
+    o.default_container_count_max = static_cast<int>(config.get_int("crctl.container_count_max"));
+    const auto kind = parse_runtime_kind(config.get_string("crctl.runtime"));
+    if (kind != RuntimeKind::host) {
+        EngineOptions engine;
+        engine.kind = kind;
+        engine.program = config.is_set("crctl.runtime_program") ? config.get_string("crctl.runtime_program")
+                                                                 : default_runtime_program(kind);
+        o.resolve_image = [engine](const std::string& image) { return resolve_engine_image(engine, image); };
+    }
+    return o;
+}
+
+DispatchOptions dispatch_options_from(const Config& config) {
+    DispatchOptions d;
+    d.runtime = parse_runtime_kind(config.get_string("crctl.runtime"));
+    if (config.is_set("crctl.runtime_program")) d.program = config.get_string("crctl.runtime_program");
+    d.engine_extra_args = config.get_list("crctl.engine_args");
+    d.max_parallel = static_cast<int>(config.get_int("crctl.max_parallel"));
+    d.poll_interval = config.get_duration("crctl.poll_interval");
+    d.kill_grace = config.get_duration("crctl.kill_grace");
+    return d;
+}
+
+}  // namespace opskit::cr

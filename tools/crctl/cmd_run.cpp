@@ -1,0 +1,99 @@
+// crctl run [request options] [--local] -- COMMAND…: for scripts and CI. Creates and commits a
+// request, then waits for it; a reused result is printed at once. With --local the container
+// runs in this process when no dispatcher serves the store. Exits with the container's exit
+// code (1 when it was cancelled, the cli.md code when it never got that far) and prints the
+// tail of its log on failure.
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <memory>
+
+#include "commands.hpp"
+#include "store_cli.hpp"
+#include "opskit/core/audit.hpp"
+#include "opskit/core/term.hpp"
+#include "opskit/cr/collection.hpp"
+#include "opskit/cr/containers.hpp"
+#include "opskit/cr/dispatch.hpp"
+#include "opskit/cr/dispatch_config.hpp"
+#include "opskit/cr/requests.hpp"
+
+namespace opskit::crctl {
+
+
+void set_run_command(CLI::App& app, cli::Context& ctx) {
+    struct Options {
+        RequestFlags request;
+        std::string timeout;
+        bool local = false;
+    };
+    auto opts = std::make_shared<Options>();
+    auto* cmd = app.add_subcommand("run", "create and commit a request, wait for it, exit with its exit code");
+    add_request_flags(cmd, opts->request);
+    cmd->add_flag("--local", opts->local, "run the container in this process when no dispatcher serves the store");
+    cmd->add_option("--timeout", opts->timeout, "give up waiting after DURATION (exit 8)");
+    add_store_option(cmd, ctx);
+    ctx.config_option(cmd, "--runtime", "crctl.runtime", "runtime of --local: host, podman or docker");
+    ctx.config_option(cmd, "--runtime-program", "crctl.runtime_program", "program of the runtime");
+    ctx.on(cmd, [opts, &ctx] {
+        const auto& cfg = ctx.config();
+        Json spec = spec_from_flags(opts->request, ctx);
+        spec["state"] = "Committed";
+        if (!spec.contains("priority")) spec["priority"] = 500;
+        std::optional<Duration> timeout;
+        if (!opts->timeout.empty()) timeout = parse_duration(opts->timeout);
+
+        auto store = open_store(ctx);
+        auto request = store.write([&](cr::Tx& tx) { return cr::create_request(tx, spec, cr::Caller::from_environment()); });
+        const bool reused = request.state == cr::RequestState::final_;
+        audit("run", request.uuid, "committed", request.container_uuid ? *request.container_uuid : "");
+        while (request.state != cr::RequestState::final_) {
+            if (opts->local && request.container_uuid && !cr::dispatcher_is_serving(store)) {
+                const auto c = store.read([&](cr::Tx& tx) { return cr::find_container(tx, *request.container_uuid); });
+                if (c && c->state == cr::ContainerState::queued && c->priority > 0) {
+                    auto options = cr::dispatch_options_from(cfg);
+                    options.only_container = c->uuid;
+                    options.on_event = [](std::string_view line) { progress(line); };
+                    cr::Dispatcher dispatcher(store, std::move(options));
+                    const auto summary = dispatcher.run();
+                    request = store.read([&](cr::Tx& tx) { return cr::get_request(tx, request.uuid); });
+                    if (!summary.containers.empty()) continue;  // ran (or settled) it: look again
+                }
+            }
+            request = cr::wait_request(store, request.uuid, timeout);
+        }
+        std::optional<cr::Container> c;
+        if (request.container_uuid)
+            c = store.read([&](cr::Tx& tx) { return cr::find_container(tx, *request.container_uuid); });
+        Result result;
+        result.value = Json{{"request_uuid", request.uuid},
+                            {"container_uuid", c ? Json(c->uuid) : Json()},
+                            {"state", c ? Json(std::string(cr::to_string(c->state))) : Json()},
+                            {"exit_code", c && c->exit_code ? Json(*c->exit_code) : Json()},
+                            {"output", c && c->output ? Json(*c->output) : Json()},
+                            {"log", c && c->log ? Json(*c->log) : Json()},
+                            {"output_uuid", request.output_uuid ? Json(*request.output_uuid) : Json()},
+                            {"log_uuid", request.log_uuid ? Json(*request.log_uuid) : Json()},
+                            {"runtime_status", c ? c->runtime_status : Json::object()},
+                            {"reused", reused}};
+        result.table_value = c && c->output ? Json(*c->output) : result.value["state"];
+        const bool ok = c && c->state == cr::ContainerState::complete && c->exit_code && *c->exit_code == 0;
+        if (!ok) {
+            const auto tail = c && c->log ? cr::log_tail(cr::CollectionStorage(store.data_dir()), *c->log, 20) : std::string();
+            if (!tail.empty()) std::fprintf(stderr, "crctl: log tail of %s:\n%s", request.uuid.c_str(), tail.c_str());
+        }
+        if (!c || c->state == cr::ContainerState::cancelled) {
+            std::string why = "cancelled";
+            if (c && c->runtime_status.contains("error") && c->runtime_status["error"].is_string())
+                why += ": " + c->runtime_status["error"].get<std::string>();
+            audit("run", request.uuid, "failed", why);
+            throw Error(ErrorKind::failed, "container request", request.uuid, c ? why : "no container ran");
+        }
+        const int code = c->exit_code ? static_cast<int>(*c->exit_code) : 1;
+        audit("run", request.uuid, code == 0 ? "ok" : "failed", fmt::format("exit_code={}", code));
+        result.exit_code = static_cast<ExitCode>(code);
+        return result;
+    });
+}
+
+}  // namespace opskit::crctl
