@@ -185,3 +185,18 @@ EOF2
     run -0 bkctl backup "$T/vol.img" --id c1
     [[ $(cat "$T/pre.out") == pre-from-config ]]
 }
+
+@test "completion: verbs, options, modes, and devices of this machine" {
+    run -0 bkctl __complete -- ""
+    for verb in resolve backup restore delete list parse sweep; do
+        grep -qx "$verb" <<<"$output" || fail "verb $verb not offered"
+    done
+    run -0 bkctl __complete -- backup --p
+    [[ $output == *--prefix* && $output == *--password-file* && $output == *--pre* && $output == *--post* ]]
+    run -0 bkctl __complete -- backup --mode ""
+    [[ $output == "auto"$'\n'"image"$'\n'"file" ]]
+    [[ -d /sys/class/block ]] || skip "no /sys/class/block here"
+    first=$(ls /sys/class/block | head -n 1)
+    run -0 bkctl __complete -- resolve ""
+    grep -qx "/dev/$first" <<<"$output" || fail "/dev/$first not offered: $output"
+}
