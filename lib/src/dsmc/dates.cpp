@@ -3,8 +3,6 @@
 // day-first), never by locale settings, so one parser reads logs from any client.
 #include "dsmc/dates.hpp"
 
-#include <cstdio>
-
 #include "dsmc/text.hpp"
 
 namespace opskit::dsmc::detail {
@@ -113,17 +111,44 @@ bool read_datetime(std::string_view s, std::size_t& used, Date& d, TimeOfDay& t)
     return true;
 }
 
+namespace {
+
+/// Writes `v` as `width` zero-padded digits (no snprintf: this runs for every timestamped
+/// message of a scheduler log).
+char* put(char* p, int v, int width) noexcept {
+    for (int i = width - 1; i >= 0; --i) {
+        p[i] = static_cast<char>('0' + v % 10);
+        v /= 10;
+    }
+    return p + width;
+}
+
+}  // namespace
+
 std::string iso(const Date& d) {
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", d.year % 10000, d.month, d.day);
-    return buf;
+    char buf[10];
+    char* p = put(buf, d.year % 10000, 4);
+    *p++ = '-';
+    p = put(p, d.month % 100, 2);
+    *p++ = '-';
+    put(p, d.day % 100, 2);
+    return std::string(buf, sizeof buf);
 }
 
 std::string iso(const Date& d, const TimeOfDay& t) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", d.year % 10000, d.month, d.day, t.hour, t.minute,
-                  t.second);
-    return buf;
+    char buf[19];
+    char* p = put(buf, d.year % 10000, 4);
+    *p++ = '-';
+    p = put(p, d.month % 100, 2);
+    *p++ = '-';
+    p = put(p, d.day % 100, 2);
+    *p++ = 'T';
+    p = put(p, t.hour % 100, 2);
+    *p++ = ':';
+    p = put(p, t.minute % 100, 2);
+    *p++ = ':';
+    put(p, t.second % 100, 2);
+    return std::string(buf, sizeof buf);
 }
 
 std::string to_iso(std::string_view s) {

@@ -87,7 +87,7 @@ Json to_json(const Summary& s) {
     if (s.encryption_type) j["encryption_type"] = *s.encryption_type;
     j["other"] = Json(s.other);
     Json raw = Json::object();
-    for (const auto& [key, value] : s.raw) raw[std::string(key)] = value;
+    for (const auto& [key, value] : s.raw()) raw[std::string(key)] = std::string(value);
     j["raw"] = std::move(raw);
     j["line"] = s.line;
     if (!s.timestamp.empty()) j["timestamp"] = s.timestamp;

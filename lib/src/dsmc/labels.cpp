@@ -90,9 +90,18 @@ const Label* find_label(std::string_view text) noexcept {
     return nullptr;
 }
 
+const Label& label_at(int id) noexcept { return index().labels[static_cast<std::size_t>(id)]; }
+
 bool apply_label(const Label& label, std::string_view value, Summary& s) {
     value = trim(value);
-    s.raw.emplace_back(label.key, std::string(value));
+    if (s.raw_count < s.raw_spans.size() && s.raw_text.size() < 0xFFFFFFFFu - 0xFFFFu) {
+        if (value.size() > 0xFFFF) value = value.substr(0, 0xFFFF);
+        if (s.raw_text.capacity() == 0) s.raw_text.reserve(256);
+        s.raw_spans[s.raw_count++] = Summary::RawSpan{static_cast<std::uint32_t>(s.raw_text.size()),
+                                                      static_cast<std::uint16_t>(value.size()),
+                                                      static_cast<std::uint8_t>(label.id)};
+        s.raw_text.append(value);
+    }
     switch (label.kind) {
         case ValueKind::count: {
             auto v = parse_count(value);
@@ -128,3 +137,23 @@ bool apply_label(const Label& label, std::string_view value, Summary& s) {
 }
 
 }  // namespace opskit::dsmc::detail
+
+namespace opskit::dsmc {
+
+std::string_view Summary::raw_value(std::string_view key) const noexcept {
+    for (std::size_t i = 0; i < raw_count; ++i)
+        if (detail::label_at(raw_spans[i].field).key == key)
+            return std::string_view(raw_text).substr(raw_spans[i].offset, raw_spans[i].length);
+    return {};
+}
+
+std::vector<std::pair<std::string_view, std::string_view>> Summary::raw() const {
+    std::vector<std::pair<std::string_view, std::string_view>> out;
+    out.reserve(raw_count);
+    for (std::size_t i = 0; i < raw_count; ++i)
+        out.emplace_back(detail::label_at(raw_spans[i].field).key,
+                         std::string_view(raw_text).substr(raw_spans[i].offset, raw_spans[i].length));
+    return out;
+}
+
+}  // namespace opskit::dsmc

@@ -29,6 +29,9 @@ struct Label {
 /// The label whose text is exactly `text`, or nullptr.
 const Label* find_label(std::string_view text) noexcept;
 
+/// The label with catalogue index `id` (Label::id).
+const Label& label_at(int id) noexcept;
+
 /// Parses `value` by the label's kind into `s` (raw text kept); false if it did not parse
 /// (the raw text is still kept, the typed field stays empty).
 bool apply_label(const Label& label, std::string_view value, Summary& s);

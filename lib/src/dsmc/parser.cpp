@@ -3,6 +3,7 @@
 // A dsmsched.log/actlog timestamp and a server ANE prefix are peeled off first, so those
 // lines parse exactly like bare ones. State is small: the open session, summary, table and
 // message (for continuation lines); nothing is ever re-read, so time is linear in the input.
+#include <algorithm>
 #include <cstring>
 
 #include "dsmc/dates.hpp"
@@ -143,6 +144,16 @@ bool plausible_label(std::string_view label) noexcept {
 
 class Parser {
 public:
+    /// Reserves room for what an input of `bytes` typically holds, so a large log does not
+    /// move its summaries and messages around while they are collected.
+    explicit Parser(std::size_t bytes) {
+        const std::size_t cap = std::size_t{1} << 22;
+        m_r.summaries.reserve(std::min(bytes / 1024, cap));
+        m_r.messages.reserve(std::min(bytes / 512, cap));
+        m_r.sessions.reserve(std::min(bytes / 4096, cap));
+        m_r.tables.reserve(std::min(bytes / 4096, cap));
+    }
+
     void line(std::string_view raw);
     Report finish();
 
@@ -412,8 +423,7 @@ void Parser::summary_value(const Label& label, std::string_view value) {
     close_table();
     const std::uint64_t bit = 1ULL << label.id;
     if (m_summary < 0 || (m_summary_mask & bit) != 0) {
-        m_r.summaries.push_back(Summary{});
-        Summary& s = m_r.summaries.back();
+        Summary& s = m_r.summaries.emplace_back();
         s.line = m_line;
         s.timestamp = timestamp();
         m_summary = static_cast<long>(m_r.summaries.size()) - 1;
@@ -429,8 +439,7 @@ void Parser::unknown_summary_value(std::string_view label, std::string_view valu
     Summary* s = &m_r.summaries[static_cast<std::size_t>(m_summary)];
     const std::string key(label);
     if (s->other.count(key) != 0) {
-        m_r.summaries.push_back(Summary{});
-        s = &m_r.summaries.back();
+        s = &m_r.summaries.emplace_back();
         s->line = m_line;
         s->timestamp = timestamp();
         m_summary = static_cast<long>(m_r.summaries.size()) - 1;
@@ -440,8 +449,7 @@ void Parser::unknown_summary_value(std::string_view label, std::string_view valu
 }
 
 Session& Parser::new_session() {
-    m_r.sessions.push_back(Session{});
-    Session& s = m_r.sessions.back();
+    Session& s = m_r.sessions.emplace_back();
     s.line = m_line;
     s.client_version = std::move(m_client_version);
     s.client_datetime = std::move(m_client_datetime);
@@ -542,7 +550,7 @@ Report Parser::finish() {
 }  // namespace
 
 Report parse_output(std::string_view text) {
-    Parser p;
+    Parser p(text.size());
     const char* data = text.data();
     std::size_t pos = 0;
     const std::size_t size = text.size();

@@ -5,6 +5,7 @@
 // recognise is noise (banners) or a continuation of the message above it.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -62,18 +63,24 @@ struct Summary {
         compressed_percent, deduplication_reduction_percent, data_reduction_percent, subfile_reduced_percent,
         elapsed_s;
     std::optional<std::string> encryption_type;  ///< `Data encryption type:` (`256-bit AES`)
-    /// JSON key → value as printed, in output order (keys are static catalogue strings).
-    std::vector<std::pair<std::string_view, std::string>> raw;
+    /// Where the printed value of one typed field sits in raw_text (compact: a summary is
+    /// built for every block of a multi-gigabyte log).
+    struct RawSpan {
+        std::uint32_t offset = 0;
+        std::uint16_t length = 0;
+        std::uint8_t field = 0;  ///< catalogue index
+    };
+    std::string raw_text;                 ///< printed values of the typed fields, back to back
+    std::array<RawSpan, 32> raw_spans{};  ///< the first raw_count are used, in printed order
+    std::uint8_t raw_count = 0;
     std::map<std::string, std::string> other;    ///< unknown label as printed → raw value
     int line = 0;                                ///< 1-based line of the first summary line
     std::string timestamp;                       ///< ISO 8601 of its first line's prefix, else empty
 
     /// The printed value of a typed field by JSON key (`bytes_inspected` → `4.51 TB`), or empty.
-    std::string_view raw_value(std::string_view key) const noexcept {
-        for (const auto& [k, v] : raw)
-            if (k == key) return v;
-        return {};
-    }
+    std::string_view raw_value(std::string_view key) const noexcept;
+    /// JSON key → printed value of every typed field, in printed order.
+    std::vector<std::pair<std::string_view, std::string_view>> raw() const;
 };
 
 /// One row of a query table. Which fields are set depends on the table kind:
