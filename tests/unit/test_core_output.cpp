@@ -37,6 +37,16 @@ TEST_CASE("one object renders as key: value lines, nested values indented", "[co
     CHECK(text.find("limits:\n  vcpus: 2\n") != std::string::npos);
 }
 
+TEST_CASE("lists of objects inside an object render as '- ' items", "[core][output]") {
+    Result r;
+    r.value = {{"vm", "web1"}, {"volumes", Json::array({{{"name", "vda"}, {"kept", true}}, {{"name", "vdb"}, {"kept", false}}})}};
+    CHECK(render(r, OutputFormat::table) ==
+          "vm:      web1\n"
+          "volumes:\n"
+          "  - kept: true\n    name: vda\n"
+          "  - kept: false\n    name: vdb\n");
+}
+
 TEST_CASE("JSON is one document; YAML is the same document", "[core][output]") {
     Result r;
     r.value = {{"changed", false}, {"count", 3}, {"name", "yes"}, {"ratio", 0.5}, {"empty", ""}, {"none", nullptr},

@@ -99,9 +99,10 @@ void render_object(const Json& obj, int indent, std::string& out) {
                 if (e.is_object()) {
                     std::string inner;
                     render_object(e, indent + 4, inner);
-                    // Mark the first line of each item with "- ".
-                    inner.replace(static_cast<std::size_t>(indent) + 2, 2, "- ");
-                    out += inner;
+                    // The item's first line carries the "- " marker in place of its indent.
+                    const std::string_view body(inner);
+                    out += pad + "  - ";
+                    out += body.substr(std::min(body.size(), static_cast<std::size_t>(indent) + 4));
                 } else {
                     out += fmt::format("{}  - {}\n", pad, scalar_text(e));
                 }
