@@ -150,7 +150,7 @@ public:
         const std::size_t cap = std::size_t{1} << 22;
         m_r.summaries.reserve(std::min(bytes / 1024, cap));
         m_r.messages.reserve(std::min(bytes / 512, cap));
-        m_r.sessions.reserve(std::min(bytes / 4096, cap));
+        m_r.sessions.reserve(std::min(bytes / 1024, cap));
         m_r.tables.reserve(std::min(bytes / 4096, cap));
     }
 
