@@ -25,20 +25,25 @@ assert_nothing_created() {
     n=0
     while IFS= read -r -d '' id; do
         n=$((n + 1))
-        for verb in backup restore; do
-            run -2 --separate-stderr bkctl "$verb" "$T/vol.img" "--id=$id"
-            # An empty value is already refused by the option parser, naming --id.
-            [[ $stderr == "bkctl: error: bad backup id ("* || ( -z $id && $stderr == "bkctl: error: --id"* ) ]] ||
-                fail "$verb '$id': $stderr"
-            [[ $(count_lines "$stderr") -eq 1 ]] || fail "more than one error line for '$id'"
-            [[ -z $output ]]
-        done
-        run -2 --separate-stderr bkctl delete --yes "--id=$id"
+        run -2 --separate-stderr bkctl backup "$T/vol.img" "--id=$id"
+        # An empty value is already refused by the option parser, naming --id.
         [[ $stderr == "bkctl: error: bad backup id ("* || ( -z $id && $stderr == "bkctl: error: --id"* ) ]] ||
-            fail "delete '$id': $stderr"
+            fail "backup '$id': $stderr"
+        [[ $(count_lines "$stderr") -eq 1 ]] || fail "more than one error line for '$id'"
+        [[ -z $output ]]
         assert_nothing_created
     done < <(hostile_ids)
     [[ $n -eq 20 ]] || fail "expected 20 ids, had $n"
+}
+
+@test "restore and delete refuse them the same way" {
+    for id in "../x" "/etc/passwd" "-rf" ".hidden" 'a;rm -rf /'; do
+        run -2 --separate-stderr bkctl restore "$T/vol.img" "--id=$id"
+        [[ $stderr == "bkctl: error: bad backup id ("* ]] || fail "restore '$id': $stderr"
+        run -2 --separate-stderr bkctl delete --yes "--id=$id"
+        [[ $stderr == "bkctl: error: bad backup id ("* ]] || fail "delete '$id': $stderr"
+    done
+    assert_nothing_created
 }
 
 @test "a hostile link prefix is refused the same way" {
