@@ -200,3 +200,19 @@ EOF2
     run -0 bkctl __complete -- resolve ""
     grep -qx "/dev/$first" <<<"$output" || fail "/dev/$first not offered: $output"
 }
+
+@test "resolve: a regular file is refused without --allow-file; tags work through the blkid cache" {
+    PATH=$PATH:/usr/sbin:/sbin
+    command -v mkfs.ext4 >/dev/null && command -v blkid >/dev/null || skip "mkfs.ext4 or blkid missing"
+    truncate -s 8M "$T/fs.img"
+    mkfs.ext4 -q -F -L bkres "$T/fs.img"
+    run -2 --separate-stderr bkctl resolve "$T/fs.img"
+    [[ $stderr == "bkctl: error: not a block device ($T/fs.img): a regular file"* ]]
+    run -4 --separate-stderr bkctl resolve --allow-file LABEL=bkres
+    blkid "$T/fs.img" >/dev/null    # seeds the private cache named by BLKID_FILE
+    run -0 --separate-stderr bkctl -o json resolve --allow-file LABEL=bkres "$T/fs.img"
+    [[ $(jq -r '.[0].path' <<<"$output") == "$T/fs.img" ]]
+    [[ $(jq -r '.[0].via' <<<"$output") == tag ]]
+    [[ $(jq -r '.[1].probed.LABEL' <<<"$output") == bkres ]]
+    [[ $(jq -r '.[1].kind' <<<"$output") == file ]]
+}
