@@ -4,5 +4,13 @@
 #include "common/cli.hpp"
 
 namespace opskit::crctl {
-// Verbs are added here by the domain work; `config show` comes from tools/common.
+// Requests and containers (the store); `config show` comes from tools/common.
+void set_request_command(CLI::App& app, cli::Context& ctx);
+void set_container_command(CLI::App& app, cli::Context& ctx);
+void set_wait_command(CLI::App& app, cli::Context& ctx);
+// Dispatching (runtimes, collections).
+void set_dispatch_command(CLI::App& app, cli::Context& ctx);
+void set_run_command(CLI::App& app, cli::Context& ctx);
+void set_collection_command(CLI::App& app, cli::Context& ctx);
+void set_gc_command(CLI::App& app, cli::Context& ctx);
 }  // namespace opskit::crctl

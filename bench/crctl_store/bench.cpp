@@ -1,0 +1,111 @@
+// crctl store benchmark: create+commit N requests through the library in one batch
+// transaction (requests/s), the cost of a commit that reuses an existing container as the
+// store grows (the reuse lookup goes through the reuse-hash index, so it should stay flat),
+// and single-command CLI latency against the largest store.
+//   bench <crctl binary> <N>...        e.g. bench build/bin/crctl 1000 10000 100000
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "opskit/core/process.hpp"
+#include "opskit/cr/requests.hpp"
+#include "opskit/cr/store.hpp"
+
+using namespace opskit;
+using namespace opskit::cr;
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+Json spec(std::int64_t i) {
+    return Json{{"command", {"work", std::to_string(i)}},
+                {"container_image", "host"},
+                {"cwd", "/tmp"},
+                {"mounts", {{"/out", {{"kind", "tmp"}}}}},
+                {"output_path", "/out"},
+                {"runtime_constraints", {{"vcpus", 1}, {"ram", 268435456}}},
+                {"priority", 1 + i % 1000},
+                {"state", "Committed"}};
+}
+
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 3) {
+        std::fprintf(stderr, "usage: bench CRCTL N...\n");
+        return 2;
+    }
+    const std::string crctl = argv[1];
+    const fs::path dir = fs::temp_directory_path() / ("crctl-bench-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    std::printf("%10s %14s %22s %22s\n", "N", "requests/s", "reuse commit (us)", "new commit (us)");
+    fs::path last_store;
+    for (int a = 2; a < argc; ++a) {
+        const std::int64_t n = std::atoll(argv[a]);
+        StoreOptions o;
+        o.path = dir / std::to_string(n) / "crctl.db";
+        Store store = Store::open(o);
+        const auto t0 = Clock::now();
+        store.write([&](Tx& tx) {
+            for (std::int64_t i = 0; i < n; ++i) create_request(tx, spec(i));
+        });
+        const double batch = seconds_since(t0);
+        // Commits that find their container through the reuse index (one transaction each,
+        // as a CLI verb would), spread over the whole store; then commits of new work.
+        const int probes = 500;
+        const auto t1 = Clock::now();
+        for (int p = 0; p < probes; ++p) store.write([&](Tx& tx) { create_request(tx, spec((p * 7919) % n)); });
+        const double reuse = seconds_since(t1) / probes * 1e6;
+        const auto t2 = Clock::now();
+        for (int p = 0; p < probes; ++p) store.write([&](Tx& tx) { create_request(tx, spec(n + p)); });
+        const double fresh = seconds_since(t2) / probes * 1e6;
+        std::printf("%10lld %14.0f %22.1f %22.1f\n", static_cast<long long>(n), n / batch, reuse, fresh);
+        last_store = o.path;
+    }
+    // CLI latency on the largest store.
+    const std::int64_t rows = std::atoll(argv[argc - 1]);
+    Store store = Store::open(StoreOptions{last_store});
+    const auto uuid = store.read([&](Tx& tx) { return list_requests(tx, RequestFilter{std::nullopt, {}, {}, 1})[0].uuid; });
+    struct Case {
+        const char* label;
+        std::vector<std::string> argv;
+    };
+    const std::vector<Case> cases{
+        {"request show", {crctl, "-o", "json", "request", "show", uuid}},
+        {"request create --commit (reuse)", {crctl, "-q", "request", "create", "--commit", "--priority", "1", "--", "work", "1"}},
+        {"request create --commit (new)", {crctl, "-q", "request", "create", "--commit", "--priority", "1", "--", "new", "x"}},
+        {"request list --limit 10", {crctl, "-q", "request", "list", "--limit", "10"}},
+        {"container list --queue --limit 10", {crctl, "-q", "container", "list", "--queue", "--limit", "10"}},
+    };
+    std::printf("\nCLI latency against a %lld-request store (median of 15):\n", static_cast<long long>(rows));
+    for (const auto& c : cases) {
+        std::vector<double> times;
+        for (int i = 0; i < 15; ++i) {
+            ProcessSpec ps;
+            ps.argv = c.argv;
+            ps.env_set = {{"CRCTL_STORE", last_store.string()}, {"CRCTL_SYSLOG", "false"}};
+            const auto t = Clock::now();
+            const auto r = run_process(ps);
+            times.push_back(seconds_since(t) * 1000);
+            if (!r.success()) {
+                std::fprintf(stderr, "%s failed: %s\n", c.label, r.err.c_str());
+                return 1;
+            }
+        }
+        std::printf("  %-36s %8.1f ms\n", c.label, median(times));
+    }
+    fs::remove_all(dir);
+    return 0;
+}
