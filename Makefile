@@ -23,9 +23,13 @@ test: build
 demo: build
 	scripts/demo $(BUILD)
 
-# The same suite under AddressSanitizer + UndefinedBehaviorSanitizer, in its own tree.
-asan:
-	$(MAKE) test BUILD=build-asan CMAKE_FLAGS="-DOPSKIT_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug"
+# The library's unit tests under AddressSanitizer + UndefinedBehaviorSanitizer, in their own
+# tree (UB aborts the test). Leak detection is off: libvirt and yaml-cpp keep process-lifetime
+# allocations that LeakSanitizer reports as leaks.
+asan: deps
+	cmake -S . -B build-asan -G $(GENERATOR) -DOPSKIT_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+	cmake --build build-asan --target unit_tests
+	cd build-asan && ASAN_OPTIONS=detect_leaks=0 ctest --output-on-failure -E '^cli\.'
 
 install: build
 	cmake --install $(BUILD)
