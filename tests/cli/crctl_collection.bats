@@ -5,7 +5,7 @@
 load helpers
 load ../data/cr-dispatch/bwrap-check
 
-setup() { hermetic_setup; require_bwrap; }
+setup() { crd_setup; require_bwrap; }
 
 @test "equal output from different requests is one stored collection" {
     run -0 crctl run --image host --local -- sh -c 'echo same > /out/f'

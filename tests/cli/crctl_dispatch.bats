@@ -6,13 +6,18 @@
 load helpers
 load ../data/cr-dispatch/bwrap-check
 
-setup() { hermetic_setup; require_bwrap; }
+setup() { crd_setup; require_bwrap; }
 
 teardown() {
     [[ -n ${bg:-} ]] && kill -9 "$bg" 2>/dev/null || true
 }
 
-submit() { crctl -o json request create --image host --commit "$@" | jq -r .uuid; }
+# Creates and commits a request (priority 500 unless the arguments start with --priority).
+submit() {
+    local prio=(--priority 500)
+    [[ $1 == --priority ]] && prio=()
+    crctl -o json request create --image host --commit "${prio[@]}" "$@" | jq -r .uuid
+}
 
 @test "dispatch --once runs queued requests, highest priority first, and records results" {
     low=$(submit --priority 1 -- sh -c 'echo low > /out/who; date +%s%N > /out/t')
@@ -69,9 +74,10 @@ submit() { crctl -o json request create --image host --commit "$@" | jq -r .uuid
     wait_container_state "$c" 20 Cancelled
     [[ $(crctl -o json request show "$req" | jq -r .state) == Final ]]
     kill -TERM "$bg"
-    run wait "$bg"
+    rc=0
+    wait "$bg" || rc=$?
     bg=
-    [[ $status -eq 0 ]] || fail "follow exited $status: $(cat "$T/follow.err")"
+    [[ $rc -eq 0 ]] || fail "follow exited $rc: $(cat "$T/follow.err")"
 }
 
 @test "--partition serves only matching or unrestricted containers" {

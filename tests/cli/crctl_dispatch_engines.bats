@@ -3,14 +3,15 @@
 # /usr/bin/docker (PATH may find a Docker client without an engine first). The image is
 # built from busybox-static and imported by the test setup. Few runs: each costs seconds.
 load helpers
+load ../data/cr-dispatch/bwrap-check
 load ../data/cr-dispatch/busybox-image
 
-setup() { hermetic_setup; require_busybox_image; }
+setup() { crd_setup; require_busybox_image; }
 
 @test "podman: a host mount receives the file; the output collection holds /out; the image resolves to its id" {
     mkdir -p "$T/db2fs"
-    run -0 --separate-stderr crctl -o json run --runtime podman --local --image "$CRD_IMAGE" \
-        --mount "/database=host:$T/db2fs:rw" -- sh -c 'echo stats > /database/runstats.out; echo "$CRCTL_CONTAINER_UUID" > /out/who'
+    run -0 --separate-stderr crctl -o json run --mount "/database=host:$T/db2fs:rw" --runtime podman --local \
+        --image "$CRD_IMAGE" -- sh -c 'echo stats > /database/runstats.out; echo "$CRCTL_CONTAINER_UUID" > /out/who'
     [[ $(cat "$T/db2fs/runstats.out") == stats ]]
     c=$(jq -r .container_uuid <<<"$output")
     run -0 crctl collection get "$(jq -r .output <<<"$output")" --to "$T/got"

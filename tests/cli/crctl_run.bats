@@ -6,7 +6,7 @@
 load helpers
 load ../data/cr-dispatch/bwrap-check
 
-setup() { hermetic_setup; require_bwrap; }
+setup() { crd_setup; require_bwrap; }
 
 @test "run --local prints the output PDH; the same run again is reused at once" {
     run -0 --separate-stderr crctl run --image host --local -- sh -c 'echo hi > /out/x'
@@ -41,8 +41,9 @@ setup() { hermetic_setup; require_bwrap; }
 
 @test "seed 003: a maintenance command writes into a bind-mounted host folder" {
     mkdir -p "$T/db2fs"
-    run -0 --separate-stderr crctl -o json run --image host --local \
-        --mount "/database=host:$T/db2fs:rw" -- sh -c 'echo "runstats done" > /database/runstats.out; ls /database > /out/listing'
+    # (--mount is not the last option before --: CLI11 lets a repeatable option swallow --)
+    run -0 --separate-stderr crctl -o json run --mount "/database=host:$T/db2fs:rw" --image host --local \
+        -- sh -c 'echo "runstats done" > /database/runstats.out; ls /database > /out/listing'
     [[ $(cat "$T/db2fs/runstats.out") == "runstats done" ]]
     pdh=$(jq -r .output <<<"$output")
     run -0 crctl collection get "$pdh" --to "$T/got"
@@ -51,6 +52,8 @@ setup() { hermetic_setup; require_bwrap; }
 
 @test "a read-only host mount cannot be written" {
     mkdir -p "$T/ro"
-    run -1 --separate-stderr crctl run --image host --local --mount "/data=host:$T/ro" -- sh -c 'echo x > /data/f'
+    # sh exits 2 when a redirection fails; crctl exits with the container's code
+    run -2 --separate-stderr crctl run --mount "/data=host:$T/ro" --image host --local -- sh -c 'echo x > /data/f'
+    [[ $stderr == *"Read-only file system"* ]] || fail "$stderr"
     [[ ! -e $T/ro/f ]]
 }

@@ -104,57 +104,61 @@ PreparedMounts prepare_mounts(const RunSpec& spec, const fs::path& work_dir, con
         b.target = target;
         b.kind = kind;
         const fs::path slot = dir / std::to_string(index++);
-        if (kind == "tmp") {
-            fs::create_directories(slot);
-            b.source = slot;
-            b.writable = true;
-        } else if (kind == "json" || kind == "text") {
-            const Json content = m.value("content", Json());
-            std::string text;
-            if (kind == "text") {
-                if (!content.is_string())
-                    throw Error(ErrorKind::usage, "invalid mount", target, "a text mount needs string content");
-                text = content.get<std::string>();
-            } else {
-                text = content.dump();
-            }
-            write_file_atomic(slot, text, 0644);
-            b.source = slot;
-        } else if (kind == "collection") {
-            const std::string pdh = m.value("portable_data_hash", "");
-            const std::string sub = m.value("path", "");
-            if (pdh.empty()) {
+        try {
+            if (kind == "tmp") {
                 fs::create_directories(slot);
                 b.source = slot;
-            } else {
-                b.source = collections.content_dir(pdh);
-                if (!sub.empty()) {
-                    const fs::path rel = fs::path(sub).relative_path().lexically_normal();
-                    if (rel.string().rfind("..", 0) == 0)
-                        throw Error(ErrorKind::usage, "invalid mount", target, "collection path leaves the collection");
-                    b.source /= rel;
-                    if (!fs::exists(b.source))
-                        throw Error(ErrorKind::not_found, "collection mount", target,
-                                    fmt::format("no {} in collection {}", sub, pdh));
+                b.writable = true;
+            } else if (kind == "json" || kind == "text") {
+                const Json content = m.value("content", Json());
+                std::string text;
+                if (kind == "text") {
+                    if (!content.is_string())
+                        throw Error(ErrorKind::usage, "invalid mount", target, "a text mount needs string content");
+                    text = content.get<std::string>();
+                } else {
+                    text = content.dump();
                 }
-            }
-            b.writable = m.value("writable", false) == true;
-            if (b.writable) {  // a writable collection mount works on a private copy
-                fs::create_directories(slot);
-                if (!pdh.empty()) fs::copy(b.source, slot, fs::copy_options::recursive);
+                write_file_atomic(slot, text, 0644);
                 b.source = slot;
+            } else if (kind == "collection") {
+                const std::string pdh = m.value("portable_data_hash", "");
+                const std::string sub = m.value("path", "");
+                if (pdh.empty()) {
+                    fs::create_directories(slot);
+                    b.source = slot;
+                } else {
+                    b.source = collections.content_dir(pdh);
+                    if (!sub.empty()) {
+                        const fs::path rel = fs::path(sub).relative_path().lexically_normal();
+                        if (rel.string().rfind("..", 0) == 0)
+                            throw Error(ErrorKind::usage, "invalid mount", target, "collection path leaves the collection");
+                        b.source /= rel;
+                        if (!fs::exists(b.source))
+                            throw Error(ErrorKind::not_found, "collection mount", target,
+                                        fmt::format("no {} in collection {}", sub, pdh));
+                    }
+                }
+                b.writable = m.value("writable", false) == true;
+                if (b.writable) {  // a writable collection mount works on a private copy
+                    fs::create_directories(slot);
+                    if (!pdh.empty()) fs::copy(b.source, slot, fs::copy_options::recursive);
+                    b.source = slot;
+                }
+            } else if (kind == "host") {
+                const std::string path = m.value("path", "");
+                if (path.empty() || path.front() != '/')
+                    throw Error(ErrorKind::usage, "invalid mount", target, "a host mount needs an absolute path");
+                std::error_code ec;
+                if (!fs::exists(path, ec)) throw Error(ErrorKind::not_found, "host mount", target, fmt::format("{} does not exist", path));
+                b.source = path;
+                b.writable = m.value("writable", false) == true;
+            } else {
+                throw Error(ErrorKind::usage, "unsupported mount", what,
+                            fmt::format("kind '{}' cannot be run here; expected tmp, json, text, collection or host", kind));
             }
-        } else if (kind == "host") {
-            const std::string path = m.value("path", "");
-            if (path.empty() || path.front() != '/')
-                throw Error(ErrorKind::usage, "invalid mount", target, "a host mount needs an absolute path");
-            std::error_code ec;
-            if (!fs::exists(path, ec)) throw Error(ErrorKind::not_found, "host mount", target, fmt::format("{} does not exist", path));
-            b.source = path;
-            b.writable = m.value("writable", false) == true;
-        } else {
-            throw Error(ErrorKind::usage, "unsupported mount", what,
-                        fmt::format("kind '{}' cannot be run here; expected tmp, json, text, collection or host", kind));
+        } catch (const fs::filesystem_error& e) {
+            throw Error(ErrorKind::failed, "cannot prepare mount", target, e.code().message());
         }
         if (target == spec.output_path) {
             out.output_source = b.source;

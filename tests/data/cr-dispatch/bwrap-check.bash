@@ -5,8 +5,14 @@ require_bwrap() {
     bwrap --ro-bind / / --unshare-pid true 2>/dev/null || skip "bwrap cannot create namespaces here"
 }
 
-# The store file of the hermetic environment.
+# The store file of the hermetic environment: explicit, because root's default store is
+# /var/lib/crctl/crctl.db, which a test must never touch.
 crd_store() { echo "$XDG_STATE_HOME/crctl/crctl.db"; }
+crd_setup() {
+    hermetic_setup
+    export CRCTL_STORE
+    CRCTL_STORE=$(crd_store)
+}
 
 # Waits up to $2 seconds (default 20) until `crctl container show $1` reports state $3.
 wait_container_state() {
