@@ -117,6 +117,20 @@ OpResult Lifecycle::run(const std::string& vm, std::string_view operation, const
     return r;
 }
 
+VmInfo Lifecycle::begin(const std::string& vm, OpResult& r) {
+    auto info = m_backend.info(vm);
+    r.uuid = info.uuid;
+    r.from_state = state_of(info);
+    return info;
+}
+
+bool Lifecycle::no_op(const Decision& d, OpResult& r) {
+    if (d.verdict != Verdict::no_op) return false;
+    r.to_state = r.from_state;
+    r.detail = d.why;
+    return true;
+}
+
 VmState Lifecycle::poll_until(const std::string& vm, const std::function<bool(VmState)>& done, Duration timeout) {
     const auto deadline = Steady::now() + timeout;
     for (;;) {
@@ -136,15 +150,9 @@ VmState Lifecycle::poll_until(const std::string& vm, const std::function<bool(Vm
 
 OpResult Lifecycle::start(const std::string& vm) {
     return run(vm, "start", [&](OpResult& r) {
-        const auto info = m_backend.info(vm);
-        r.uuid = info.uuid;
-        r.from_state = state_of(info);
+        const auto info = begin(vm, r);
         const auto d = check(Operation::start, info);
-        if (d.verdict == Verdict::no_op) {
-            r.to_state = r.from_state;
-            r.detail = d.why;
-            return;
-        }
+        if (no_op(d, r)) return;
         r.changed = true;
         if (m_options.dry_run) {
             r.to_state = VmState::running;
@@ -199,15 +207,9 @@ void Lifecycle::stop_running(const std::string& vm, const StopOptions& o, OpResu
 
 OpResult Lifecycle::stop(const std::string& vm, const StopOptions& o) {
     return run(vm, "stop", [&](OpResult& r) {
-        const auto info = m_backend.info(vm);
-        r.uuid = info.uuid;
-        r.from_state = state_of(info);
+        const auto info = begin(vm, r);
         const auto d = check(Operation::stop, info);
-        if (d.verdict == Verdict::no_op) {
-            r.to_state = r.from_state;
-            r.detail = d.why;
-            return;
-        }
+        if (no_op(d, r)) return;
         StopOptions opts = o;
         if (*r.from_state == VmState::error) opts.force = true;  // a crashed guest cannot shut down
         if (m_options.dry_run) {
@@ -222,9 +224,7 @@ OpResult Lifecycle::stop(const std::string& vm, const StopOptions& o) {
 
 OpResult Lifecycle::reboot(const std::string& vm, bool force) {
     return run(vm, "reboot", [&](OpResult& r) {
-        const auto info = m_backend.info(vm);
-        r.uuid = info.uuid;
-        r.from_state = state_of(info);
+        const auto info = begin(vm, r);
         check(Operation::reboot, info);
         r.changed = true;
         r.forced = force;
@@ -244,9 +244,7 @@ OpResult Lifecycle::reboot(const std::string& vm, bool force) {
 
 OpResult Lifecycle::wait(const std::string& vm, VmState state, Duration timeout) {
     return run(vm, "wait", [&](OpResult& r) {
-        const auto info = m_backend.info(vm);
-        r.uuid = info.uuid;
-        r.from_state = state_of(info);
+        begin(vm, r);
         const auto s = poll_until(vm, [&](VmState cur) { return cur == state; }, timeout);
         r.to_state = s;
         if (s != state)

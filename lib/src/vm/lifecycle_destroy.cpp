@@ -72,9 +72,7 @@ OpResult Lifecycle::destroy(const std::string& vm, const DestroyRequest& request
                             Duration expunge_delay) {
     return run(vm, "destroy", [&](OpResult& r) {
         check_destroy_request(request, vm);
-        const auto info = m_backend.info(vm);
-        r.uuid = info.uuid;
-        r.from_state = state_of(info);
+        const auto info = begin(vm, r);
         const auto d = check(Operation::destroy, info);
         if (d.verdict == Verdict::no_op) {
             r.to_state = r.from_state;
@@ -127,9 +125,7 @@ OpResult Lifecycle::destroy(const std::string& vm, const DestroyRequest& request
 
 OpResult Lifecycle::recover(const std::string& vm) {
     return run(vm, "recover", [&](OpResult& r) {
-        const auto info = m_backend.info(vm);
-        r.uuid = info.uuid;
-        r.from_state = state_of(info);
+        const auto info = begin(vm, r);
         check(Operation::recover, info);
         r.changed = true;
         if (m_options.dry_run) {
@@ -143,9 +139,7 @@ OpResult Lifecycle::recover(const std::string& vm) {
 
 OpResult Lifecycle::expunge(const std::string& vm) {
     return run(vm, "expunge", [&](OpResult& r) {
-        const auto info = m_backend.info(vm);
-        r.uuid = info.uuid;
-        r.from_state = state_of(info);
+        const auto info = begin(vm, r);
         check(Operation::expunge, info);
         expunge_now(vm, info, r);
     });

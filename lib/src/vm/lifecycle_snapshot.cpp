@@ -20,9 +20,7 @@ const SnapshotInfo& find_snapshot(const std::vector<SnapshotInfo>& snaps, const 
 
 OpResult Lifecycle::snapshot_create(const std::string& vm, const SnapshotRequest& request) {
     return run(vm, "snapshot create", [&](OpResult& r) {
-        const auto info = m_backend.info(vm);
-        r.uuid = info.uuid;
-        r.from_state = state_of(info);
+        begin(vm, r);
         std::vector<std::string> names;
         for (const auto& s : m_backend.snapshots(vm)) names.push_back(s.name);
         const bool agent = request.quiesce && m_backend.guest_agent_connected(vm);
@@ -43,9 +41,7 @@ OpResult Lifecycle::snapshot_create(const std::string& vm, const SnapshotRequest
 
 OpResult Lifecycle::snapshot_revert(const std::string& vm, const std::string& snapshot, RevertEnd end) {
     return run(vm, "snapshot revert", [&](OpResult& r) {
-        const auto info = m_backend.info(vm);
-        r.uuid = info.uuid;
-        r.from_state = state_of(info);
+        begin(vm, r);
         const auto snaps = m_backend.snapshots(vm);
         const auto& snap = find_snapshot(snaps, vm, snapshot);
         const auto d = decide(Operation::snapshot_revert, *r.from_state);
@@ -65,9 +61,7 @@ OpResult Lifecycle::snapshot_revert(const std::string& vm, const std::string& sn
 
 OpResult Lifecycle::snapshot_delete(const std::string& vm, const std::string& snapshot, bool children) {
     return run(vm, "snapshot delete", [&](OpResult& r) {
-        const auto info = m_backend.info(vm);
-        r.uuid = info.uuid;
-        r.from_state = state_of(info);
+        begin(vm, r);
         r.to_state = r.from_state;
         const auto snaps = m_backend.snapshots(vm);
         find_snapshot(snaps, vm, snapshot);

@@ -23,6 +23,7 @@ std::vector<std::string> select_vms(Backend& backend, const Selector& sel, bool 
     else if (any_glob)
         for (auto& n : backend.names()) vms.push_back(VmInfo{n, {}, PowerState::unknown, {}, 0, 0, 0, true, {}});
 
+    std::sort(vms.begin(), vms.end(), [](const VmInfo& a, const VmInfo& b) { return a.name < b.name; });
     const auto state_ok = [&](const VmInfo& vm) {
         const auto s = state_of(vm);
         if (sel.state) return s == *sel.state;

@@ -84,6 +84,10 @@ public:
 
 private:
     OpResult run(const std::string& vm, std::string_view operation, const std::function<void(OpResult&)>& body);
+    /// Reads the VM and fills uuid and from_state.
+    VmInfo begin(const std::string& vm, OpResult& r);
+    /// For a no-op decision: fills to_state and detail and returns true.
+    static bool no_op(const Decision& d, OpResult& r);
     VmState poll_until(const std::string& vm, const std::function<bool(VmState)>& done, Duration timeout);
     void stop_running(const std::string& vm, const StopOptions& options, OpResult& r, bool wait);
     void expunge_now(const std::string& vm, const VmInfo& info, OpResult& r);

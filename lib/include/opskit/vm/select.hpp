@@ -19,8 +19,8 @@ struct Selector {
     std::optional<VmState> state;        ///< only VMs in this state
 };
 
-/// Resolves a selector to VM names, in the backend's order for globs and --all and in the
-/// given order for plain names. A plain name that does not exist is kept (its operation
+/// Resolves a selector to VM names, sorted by name for globs and --all and in the given
+/// order for plain names. A plain name that does not exist is kept (its operation
 /// reports not found); a glob that matches nothing is Error(not_found). Destroyed and
 /// Expunging VMs are left out of globs and --all unless `include_destroyed` or the state
 /// filter asks for them. No pattern and no --all is Error(usage) unless `empty_means_all`.
