@@ -152,6 +152,8 @@ private:
     friend class Tx;
     struct Cache;
     Store();
+    template <class F>
+    auto transact(bool immediate, F&& fn) -> std::invoke_result_t<F, Tx&>;
     void begin(bool immediate);
     void commit();
     void rollback() noexcept;
@@ -188,8 +190,8 @@ private:
 };
 
 template <class F>
-auto Store::write(F&& fn) -> std::invoke_result_t<F, Tx&> {
-    begin(true);
+auto Store::transact(bool immediate, F&& fn) -> std::invoke_result_t<F, Tx&> {
+    begin(immediate);
     Tx tx(*this);
     try {
         if constexpr (std::is_void_v<std::invoke_result_t<F, Tx&>>) {
@@ -207,22 +209,13 @@ auto Store::write(F&& fn) -> std::invoke_result_t<F, Tx&> {
 }
 
 template <class F>
+auto Store::write(F&& fn) -> std::invoke_result_t<F, Tx&> {
+    return transact(true, std::forward<F>(fn));
+}
+
+template <class F>
 auto Store::read(F&& fn) -> std::invoke_result_t<F, Tx&> {
-    begin(false);
-    Tx tx(*this);
-    try {
-        if constexpr (std::is_void_v<std::invoke_result_t<F, Tx&>>) {
-            std::forward<F>(fn)(tx);
-            commit();
-        } else {
-            auto result = std::forward<F>(fn)(tx);
-            commit();
-            return result;
-        }
-    } catch (...) {
-        rollback();
-        throw;
-    }
+    return transact(false, std::forward<F>(fn));
 }
 
 }  // namespace opskit::cr
