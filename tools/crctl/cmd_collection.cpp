@@ -38,6 +38,8 @@ Found find(cr::Store& store, const std::string& id) {
 
 /// The store, or Error(not_found) for `id` when there is no store yet.
 cr::Store existing_store(const cli::Context& ctx, const std::string& id) {
+    if (!cr::is_uuid(id, cr::collection_infix) && !cr::is_portable_data_hash_text(id))
+        throw Error(ErrorKind::usage, "invalid collection", id, "expected a collection uuid or a portable data hash");
     auto store = open_existing_store(ctx);
     if (!store) throw Error(ErrorKind::not_found, "collection", id, "the store does not exist yet");
     return std::move(*store);
