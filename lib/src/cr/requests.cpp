@@ -37,7 +37,10 @@ bool is_int(const Json& v) { return v.is_number_integer() || v.is_number_unsigne
 /// are ignored at create and must be unchanged at update (`current` = the stored JSON).
 void apply_attributes(ContainerRequest& r, const Json& attrs, const Json* current, std::vector<Problem>& problems,
                       std::vector<std::string>& conflicts) {
-    for (const auto& [key, value] : attrs.items()) {
+    for (const auto& item : attrs.items()) {
+        // Named references, not a structured binding: clang 14 cannot capture bindings in lambdas.
+        const std::string& key = item.key();
+        const Json& value = item.value();
         auto text = [&](std::optional<std::string>& slot) {
             if (value.is_null()) slot.reset();
             else if (value.is_string()) slot = value.get<std::string>();
