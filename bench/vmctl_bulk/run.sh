@@ -18,7 +18,7 @@ build=$(cd "${1:?usage: run.sh BUILD_DIR [N]}" && pwd)
 n=${2:-1000}
 vmctl=$build/bin/vmctl
 work=$(mktemp -d /tmp/vmbench.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work"' EXIT INT TERM
 export OPSKIT_LOCK_DIR=$work/locks VMCTL_SYSLOG=false XDG_CONFIG_HOME=$work/config
 
 gen() {  # gen FILE RUNSTATE
