@@ -47,7 +47,7 @@ TEST_CASE("image backup: counts other than 1 fail, file mode accepts more", "[ba
     CHECK(judge(with_summary({}, {}, 4), Operation::remove, Mode::image, 0, true).exit_code == ExitCode::ok);
 }
 
-TEST_CASE("rc 4 and 8 and warning messages are warnings; rc 12 and E/S messages fail", "[backup][verdict]") {
+TEST_CASE("rc 4 and 8 and warning messages are warnings, rc 12 and E/S messages fail", "[backup][verdict]") {
     CHECK(judge(with_summary(1), Operation::backup, Mode::image, 4, true).exit_code == ExitCode::warning);
     CHECK(judge(with_summary(1), Operation::backup, Mode::image, 8, true).outcome == "warning");
     auto w = with_summary(1);

@@ -88,7 +88,7 @@ TEST_CASE("precedence is flag > env > user file > system file > default", "[core
     CHECK(cfg.get_duration("vmctl.stop_timeout") == std::chrono::minutes(2));
 }
 
-TEST_CASE("--config replaces both files", "[core][config]") {
+TEST_CASE("a --config file replaces both files", "[core][config]") {
     Files f;
     f.write("user.yaml", "vmctl:\n  parallel: 9\n");
     auto s = sources_for(f);

@@ -47,7 +47,7 @@ TEST_CASE("lists of objects inside an object render as '- ' items", "[core][outp
           "  - kept: false\n    name: vdb\n");
 }
 
-TEST_CASE("JSON is one document; YAML is the same document", "[core][output]") {
+TEST_CASE("JSON is one document, YAML is the same document", "[core][output]") {
     Result r;
     r.value = {{"changed", false}, {"count", 3}, {"name", "yes"}, {"ratio", 0.5}, {"empty", ""}, {"none", nullptr},
                {"list", Json::array({1, "2"})}};

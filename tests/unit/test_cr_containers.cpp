@@ -12,7 +12,7 @@ void set_column(Store& store, const std::string& uuid, const std::string& assign
 }
 }  // namespace
 
-TEST_CASE("lock needs Queued and priority > 0; unlock needs the same holder", "[cr][container]") {
+TEST_CASE("lock needs Queued and priority > 0, unlock needs the same holder", "[cr][container]") {
     Fixture f;
     auto cr = f.create({{"priority", 1}, {"state", "Committed"}});
     const auto uuid = *cr.container_uuid;
@@ -211,7 +211,7 @@ TEST_CASE("cancelling a Complete container stops its reuse", "[cr][container][re
     CHECK(b.container_uuid != a.container_uuid);
 }
 
-TEST_CASE("a cancel with a different holder is refused; an administrative cancel is not", "[cr][container]") {
+TEST_CASE("a cancel with a different holder is refused, an administrative cancel is not", "[cr][container]") {
     Fixture f;
     const auto a = f.create({{"priority", 1}, {"state", "Committed"}, {"container_count_max", 1}});
     f.lock(*a.container_uuid);

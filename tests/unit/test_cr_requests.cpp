@@ -232,7 +232,7 @@ TEST_CASE("a container makes a child request, then is cancelled: the child is ca
     CHECK(f.ctr_of(cr2).priority == 0);
 }
 
-TEST_CASE("a running child is not finalized when its parent ends; it finalizes when cancelled", "[cr][request][tree]") {
+TEST_CASE("a running child is not finalized when its parent ends, it finalizes when cancelled", "[cr][request][tree]") {
     Fixture f;
     const auto cr = f.create({{"priority", 5}, {"state", "Committed"}});
     f.lock(*cr.container_uuid);
@@ -591,7 +591,7 @@ TEST_CASE("a client may finalize a Committed request directly", "[cr][request]")
     CHECK(error_kind_of([&] { f.update(cr.uuid, {{"priority", 5}}); }) == ErrorKind::conflict);
 }
 
-TEST_CASE("delete sets priority 0 first; a Final request deletes cleanly; missing is not found", "[cr][request]") {
+TEST_CASE("delete sets priority 0 first, a Final request deletes cleanly, missing is not found", "[cr][request]") {
     Fixture f;
     const auto cr = f.create({{"priority", 1}, {"state", "Committed"}});
     CHECK(f.ctr_of(cr).priority > 0);
@@ -605,7 +605,7 @@ TEST_CASE("delete sets priority 0 first; a Final request deletes cleanly; missin
     CHECK(error_kind_of([&] { f.update("zzzzz-xvhdk-000000000000000", {{"name", "x"}}); }) == ErrorKind::not_found);
 }
 
-TEST_CASE("list filters by state, newest first, with a limit; uuids complete by prefix", "[cr][request]") {
+TEST_CASE("list filters by state, newest first, with a limit, uuids complete by prefix", "[cr][request]") {
     Fixture f;
     const auto a = f.create();
     const auto b = f.create({{"priority", 1}, {"state", "Committed"}});

@@ -130,7 +130,7 @@ TEST_CASE("sandbox argv: tmpfs root, read-only host folders, mounts at targets",
     CHECK(msg.find("command") != std::string::npos);
 }
 
-TEST_CASE("mounts are prepared on disk; bad ones are named", "[cr][runtime]") {
+TEST_CASE("mounts are prepared on disk, bad ones are named", "[cr][runtime]") {
     TempDir work, data, host;
     CollectionStorage storage(data.path);
     auto s = sample_spec();

@@ -138,7 +138,7 @@ TEST_CASE("OCR-damaged ids are repaired, the printed id kept", "[dsmc][messages]
     CHECK(parse_output("ANSWERS are here\nANS1234X nope\nANNOUNCE: x\n").messages.empty());
 }
 
-TEST_CASE("return codes: the last printed wins; rc maps to the generic verdict", "[dsmc][verdict]") {
+TEST_CASE("return codes: the last printed wins, rc maps to the generic verdict", "[dsmc][verdict]") {
     CHECK(parse_output("Return code = 4\n").return_code == 4);
     CHECK(parse_output("Return code = 4\n").verdict == "warning");
     CHECK(parse_output("ANS1901I Highest return code was 8.\n").return_code == 8);
@@ -153,7 +153,7 @@ TEST_CASE("return codes: the last printed wins; rc maps to the generic verdict",
     CHECK(generic_verdict(8, Severity::info) == "warning");
 }
 
-TEST_CASE("unknown labels inside a summary are kept raw; a repeated label starts a new one", "[dsmc][summary]") {
+TEST_CASE("unknown labels inside a summary are kept raw, a repeated label starts a new one", "[dsmc][summary]") {
     const Report r = parse_output(
         "Total number of objects inspected:        3\n"
         "Total number of objects archived:         2\n"

@@ -93,7 +93,7 @@ TEST_CASE_METHOD(Fixture, "list reports state, reason, vcpus, memory from the no
     CHECK(j["destroyed_at"].is_null());
 }
 
-TEST_CASE_METHOD(Fixture, "a missing VM is not_found naming it; a bad URI is unavailable", "[vm][libvirt]") {
+TEST_CASE_METHOD(Fixture, "a missing VM is not_found naming it, a bad URI is unavailable", "[vm][libvirt]") {
     try {
         backend->info("nope");
         FAIL("no error");
@@ -114,7 +114,7 @@ TEST_CASE_METHOD(Fixture, "a missing VM is not_found naming it; a bad URI is una
     CHECK(r.exit_code() == ExitCode::not_found);
 }
 
-TEST_CASE_METHOD(Fixture, "stop and start are idempotent; the shutdown flag falls back to 0", "[vm][libvirt]") {
+TEST_CASE_METHOD(Fixture, "stop and start are idempotent, the shutdown flag falls back to 0", "[vm][libvirt]") {
     Lifecycle life(*backend, opts);
     auto r = life.stop("web1", {false, Duration(5000), false});
     REQUIRE_FALSE(r.error);
@@ -136,7 +136,7 @@ TEST_CASE_METHOD(Fixture, "stop and start are idempotent; the shutdown flag fall
     CHECK(to_json(r)["error"].is_null());
 }
 
-TEST_CASE_METHOD(Fixture, "force stop powers off; reboot and reset need a running VM", "[vm][libvirt]") {
+TEST_CASE_METHOD(Fixture, "force stop powers off, reboot and reset need a running VM", "[vm][libvirt]") {
     Lifecycle life(*backend, opts);
     auto r = life.reboot("web1", false);
     REQUIRE_FALSE(r.error);
@@ -170,7 +170,7 @@ TEST_CASE_METHOD(Fixture, "graceful stop: re-sent half-way, exit 8 at the deadli
     CHECK(to_json(r)["forced"] == true);
 }
 
-TEST_CASE_METHOD(Fixture, "--no-wait returns after the request; wait then reaches the state", "[vm][libvirt]") {
+TEST_CASE_METHOD(Fixture, "no-wait returns after the request and wait then reaches the state", "[vm][libvirt]") {
     IgnoresPowerButton deaf(*backend);
     Lifecycle nowait(deaf, {false, false, Duration(20)});
     auto r = nowait.stop("web1", {false, Duration(60000), false});
@@ -246,7 +246,7 @@ TEST_CASE_METHOD(Fixture, "snapshots: rules, disk-only fallback, revert only whe
     CHECK(backend->snapshots("web1").empty());
 }
 
-TEST_CASE_METHOD(Fixture, "destroy marks Destroyed with a record; start refused; recover", "[vm][libvirt][destroy]") {
+TEST_CASE_METHOD(Fixture, "destroy marks Destroyed with a record, start refused, recover", "[vm][libvirt][destroy]") {
     Lifecycle life(*backend, opts);
     life.snapshot_create("web1", {"s1", "", false, false});
     auto r = life.destroy("web1", {}, {false, Duration(5000), false}, Duration(86400000));
@@ -331,7 +331,7 @@ TEST_CASE_METHOD(Fixture, "selectors: names, globs, --all, --state", "[vm][libvi
     CHECK(select_vms(*backend, {{}, true, VmState::destroyed}, false) == std::vector<std::string>{"db1"});
 }
 
-TEST_CASE_METHOD(Fixture, "bulk: parallel results in order; most severe exit code", "[vm][libvirt][bulk]") {
+TEST_CASE_METHOD(Fixture, "bulk: parallel results in order, most severe exit code", "[vm][libvirt][bulk]") {
     Lifecycle life(*backend, opts);
     const std::vector<std::string> names{"batch-1", "ghost", "batch-2", "db1"};
     auto results = for_each_vm(names, 3, [&](const std::string& v) { return life.stop(v, {}); });

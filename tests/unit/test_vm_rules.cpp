@@ -65,7 +65,7 @@ TEST_CASE("conflict reasons say what to do", "[vm][rules]") {
     CHECK(decide(Operation::reboot, VmState::stopped).why == "VM is Stopped; start it instead");
 }
 
-TEST_CASE("power states map to CloudStack states; the destroy record wins", "[vm][rules]") {
+TEST_CASE("power states map to CloudStack states, the destroy record wins", "[vm][rules]") {
     CHECK(state_of(vm_in(PowerState::running)) == VmState::running);
     CHECK(state_of(vm_in(PowerState::paused)) == VmState::running);
     CHECK(state_detail(vm_in(PowerState::paused)) == "paused");
