@@ -41,13 +41,21 @@ setup() { crd_setup; require_bwrap; }
 
 @test "seed 003: a maintenance command writes into a bind-mounted host folder" {
     mkdir -p "$T/db2fs"
-    # (--mount is not the last option before --: CLI11 lets a repeatable option swallow --)
-    run -0 --separate-stderr crctl -o json run --mount "/database=host:$T/db2fs:rw" --image host --local \
+    run -0 --separate-stderr crctl -o json run --image host --local --mount "/database=host:$T/db2fs:rw" \
         -- sh -c 'echo "runstats done" > /database/runstats.out; ls /database > /out/listing'
     [[ $(cat "$T/db2fs/runstats.out") == "runstats done" ]]
     pdh=$(jq -r .output <<<"$output")
     run -0 crctl collection get "$pdh" --to "$T/got"
     [[ $(cat "$T/got/listing") == runstats.out ]]
+}
+
+@test "a repeatable option right before -- takes one value and leaves the command alone" {
+    # The command's own words look like our options (-o, --env): they must reach the command.
+    run -0 --separate-stderr crctl -o json run --image host --local --env GREETING=hi --env WHO=ops \
+        -- sh -c 'echo "$GREETING $WHO $*" > /out/said' sh -o --env
+    pdh=$(jq -r .output <<<"$output")
+    run -0 crctl collection get "$pdh" --to "$T/said"
+    [[ $(cat "$T/said/said") == "hi ops -o --env" ]] || fail "$(cat "$T/said/said")"
 }
 
 @test "a read-only host mount cannot be written" {

@@ -37,6 +37,16 @@ CLI::App* selected_leaf(CLI::App& app) {
     }
 }
 
+// A repeatable option (--env, --mount, ...) takes one value per occurrence. CLI11 would
+// otherwise let it swallow the following words and eat the `--` that starts a command, so
+// `crctl run --env A=1 -- sh -c ...` would parse the command's words as our own.
+void one_value_per_occurrence(CLI::App& app) {
+    for (auto* opt : app.get_options()) {
+        if (opt->nonpositional() && opt->get_items_expected_max() > 1) opt->allow_extra_args(false);
+    }
+    for (auto* sub : app.get_subcommands([](CLI::App*) { return true; })) one_value_per_occurrence(*sub);
+}
+
 Result config_show(const Context& ctx, bool origin) {
     const auto& cfg = ctx.config();
     Result r;
@@ -117,6 +127,7 @@ int run(int argc, char** argv, const ToolSpec& spec) {
     ctx.on(show, [&ctx, origin] { return config_show(ctx, *origin); });
 
     spec.setup(app, ctx);
+    one_value_per_occurrence(app);
 
     if (argc >= 2 && std::string_view(argv[1]) == "__complete") {
         // Config for dynamic completers (store path, libvirt URI) comes from env and files only.
