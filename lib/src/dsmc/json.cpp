@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "opskit/dsmc/report.hpp"
+#include "summary_fields.hpp"
 
 namespace opskit::dsmc {
 namespace {
@@ -52,30 +53,13 @@ Json to_json(const Message& m) {
 
 Json to_json(const Summary& s) {
     Json j = Json::object();
-    auto count = [&](const char* key, const std::optional<std::uint64_t>& v) {
-        if (v) j[key] = *v;
-    };
+    for (const auto& f : object_count_fields)
+        if (s.*f.member) j[f.key] = *(s.*f.member);
+    for (const auto& f : byte_count_fields)
+        if (s.*f.member) j[f.key] = *(s.*f.member);
     auto real = [&](const char* key, const std::optional<double>& v) {
         if (v) j[key] = *v;
     };
-    count("objects_inspected", s.objects_inspected);
-    count("objects_backed_up", s.objects_backed_up);
-    count("objects_updated", s.objects_updated);
-    count("objects_rebound", s.objects_rebound);
-    count("objects_deleted", s.objects_deleted);
-    count("objects_expired", s.objects_expired);
-    count("objects_failed", s.objects_failed);
-    count("objects_encrypted", s.objects_encrypted);
-    count("objects_grew", s.objects_grew);
-    count("objects_restored", s.objects_restored);
-    count("objects_deduplicated", s.objects_deduplicated);
-    count("retries", s.retries);
-    count("bytes_inspected", s.bytes_inspected);
-    count("bytes_processed", s.bytes_processed);
-    count("bytes_before_deduplication", s.bytes_before_deduplication);
-    count("bytes_after_deduplication", s.bytes_after_deduplication);
-    count("bytes_transferred", s.bytes_transferred);
-    count("lanfree_bytes_transferred", s.lanfree_bytes_transferred);
     real("data_transfer_time_s", s.data_transfer_time_s);
     real("network_rate_bytes_per_s", s.network_rate_bytes_per_s);
     real("aggregate_rate_bytes_per_s", s.aggregate_rate_bytes_per_s);

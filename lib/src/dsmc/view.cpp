@@ -6,6 +6,7 @@
 
 #include "opskit/core/units.hpp"
 #include "opskit/dsmc/report.hpp"
+#include "summary_fields.hpp"
 
 namespace opskit::dsmc {
 namespace {
@@ -30,30 +31,10 @@ std::string fixed(double v, const char* unit) {
 
 Json summary_view(const Summary& s) {
     Json j = Json::object();
-    auto count = [&](const char* key, const std::optional<std::uint64_t>& v) {
-        if (v) j[key] = *v;
-    };
-    auto size = [&](const char* key, const std::optional<std::uint64_t>& v) {
-        if (v) j[key] = format_size(*v);
-    };
-    count("objects_inspected", s.objects_inspected);
-    count("objects_backed_up", s.objects_backed_up);
-    count("objects_updated", s.objects_updated);
-    count("objects_rebound", s.objects_rebound);
-    count("objects_deleted", s.objects_deleted);
-    count("objects_expired", s.objects_expired);
-    count("objects_failed", s.objects_failed);
-    count("objects_encrypted", s.objects_encrypted);
-    count("objects_grew", s.objects_grew);
-    count("objects_restored", s.objects_restored);
-    count("objects_deduplicated", s.objects_deduplicated);
-    count("retries", s.retries);
-    size("bytes_inspected", s.bytes_inspected);
-    size("bytes_processed", s.bytes_processed);
-    size("bytes_before_deduplication", s.bytes_before_deduplication);
-    size("bytes_after_deduplication", s.bytes_after_deduplication);
-    size("bytes_transferred", s.bytes_transferred);
-    size("lanfree_bytes_transferred", s.lanfree_bytes_transferred);
+    for (const auto& f : object_count_fields)
+        if (s.*f.member) j[f.key] = *(s.*f.member);
+    for (const auto& f : byte_count_fields)
+        if (s.*f.member) j[f.key] = format_size(*(s.*f.member));
     if (s.data_transfer_time_s) j["data_transfer_time"] = fixed(*s.data_transfer_time_s, " s");
     if (s.network_rate_bytes_per_s) j["network_rate"] = format_size(static_cast<std::uint64_t>(*s.network_rate_bytes_per_s)) + "/s";
     if (s.aggregate_rate_bytes_per_s)
