@@ -13,6 +13,7 @@
 #include "opskit/backup/hooks.hpp"
 #include "opskit/core/error.hpp"
 #include "opskit/core/redact.hpp"
+#include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace opskit;
@@ -54,8 +55,8 @@ TEST_CASE("every spelling of the password option is redacted in argv", "[backup]
 }
 
 TEST_CASE("password from a 0600 file or the environment, registered as a secret", "[backup][dsmc][secret]") {
-    char tmpl[] = "/tmp/opskit-pwtest.XXXXXX";
-    const fs::path dir = ::mkdtemp(tmpl);
+    const opskit_test::TempDir tmp{"opskit-pwtest"};
+    const auto& dir = tmp.path;
     const auto file = dir / "pw";
     std::ofstream(file) << "Hunter2-pw\n";
     ::chmod(file.c_str(), 0644);
@@ -84,7 +85,6 @@ TEST_CASE("password from a 0600 file or the environment, registered as a secret"
     ::unsetenv("BKCTL_PASSWORD");
     CHECK_FALSE(load_password(std::nullopt).has_value());
     clear_secrets();
-    fs::remove_all(dir);
 }
 
 TEST_CASE("hook commands split like a shell would, without one", "[backup][hooks]") {

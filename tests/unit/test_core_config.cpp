@@ -9,18 +9,15 @@
 
 #include "opskit/core/config.hpp"
 #include "opskit/core/error.hpp"
+#include "temp_dir.hpp"
 
 using namespace opskit;
 namespace fs = std::filesystem;
 
 namespace {
 struct Files {
-    fs::path dir;
-    Files() {
-        char tmpl[] = "/tmp/opskit-cfg-XXXXXX";
-        dir = ::mkdtemp(tmpl);
-    }
-    ~Files() { fs::remove_all(dir); }
+    opskit_test::TempDir tmp{"opskit-cfg"};
+    const fs::path& dir = tmp.path;
     fs::path write(const std::string& name, const std::string& text) const {
         std::ofstream(dir / name) << text;
         return dir / name;

@@ -12,6 +12,7 @@
 
 #include "opskit/core/error.hpp"
 #include "opskit/core/lock.hpp"
+#include "temp_dir.hpp"
 
 using namespace opskit;
 using namespace std::chrono_literals;
@@ -19,16 +20,9 @@ namespace fs = std::filesystem;
 
 namespace {
 struct LockDirFixture {
-    fs::path dir;
-    LockDirFixture() {
-        char tmpl[] = "/tmp/opskit-locks-XXXXXX";
-        dir = ::mkdtemp(tmpl);
-        ::setenv("OPSKIT_LOCK_DIR", dir.c_str(), 1);
-    }
-    ~LockDirFixture() {
-        ::unsetenv("OPSKIT_LOCK_DIR");
-        fs::remove_all(dir);
-    }
+    opskit_test::TempDir tmp{"opskit-locks"};
+    const fs::path& dir = tmp.path;
+    opskit_test::ScopedEnv lock_dir{"OPSKIT_LOCK_DIR", dir.string()};
 };
 
 // Holds `name` in a child process until killed; returns its pid once the lock is taken.

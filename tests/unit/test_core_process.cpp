@@ -12,6 +12,7 @@
 #include "opskit/core/error.hpp"
 #include "opskit/core/process.hpp"
 #include "opskit/core/redact.hpp"
+#include "temp_dir.hpp"
 
 using namespace opskit;
 using namespace std::chrono_literals;
@@ -26,10 +27,6 @@ bool alive(pid_t pid) {
     return state != "Z" && state != "X";
 }
 
-fs::path temp_dir() {
-    char tmpl[] = "/tmp/opskit-test-XXXXXX";
-    return fs::path(::mkdtemp(tmpl));
-}
 }  // namespace
 
 TEST_CASE("argv is passed as is, never through a shell", "[core][process]") {
@@ -98,7 +95,8 @@ TEST_CASE("a bad working directory is reported, not run elsewhere", "[core][proc
 }
 
 TEST_CASE("a timeout kills the whole process group, grandchildren included", "[core][process]") {
-    const auto dir = temp_dir();
+    const opskit_test::TempDir tmp{"opskit-proc"};
+    const auto& dir = tmp.path;
     const auto pidfile = dir / "grandchild.pid";
     ProcessSpec spec;
     // The grandchild ignores SIGTERM, so only the SIGKILL to the group can end it.
@@ -120,7 +118,8 @@ TEST_CASE("a timeout kills the whole process group, grandchildren included", "[c
 }
 
 TEST_CASE("a child that exits leaves no background process of its group behind", "[core][process]") {
-    const auto dir = temp_dir();
+    const opskit_test::TempDir tmp{"opskit-proc"};
+    const auto& dir = tmp.path;
     const auto pidfile = dir / "bg.pid";
     ProcessSpec spec;
     spec.argv = {"sh", "-c", "sleep 300 >/dev/null 2>&1 & echo $! > " + pidfile.string()};
@@ -167,7 +166,8 @@ TEST_CASE("registered secrets never appear in captured output", "[core][process]
 }
 
 TEST_CASE("output can go straight to files", "[core][process]") {
-    const auto dir = temp_dir();
+    const opskit_test::TempDir tmp{"opskit-proc"};
+    const auto& dir = tmp.path;
     ProcessSpec spec;
     spec.argv = {"sh", "-c", "echo to-out; echo to-err >&2"};
     spec.stdout_file = dir / "out";

@@ -14,6 +14,7 @@
 #include "opskit/core/redact.hpp"
 #include "opskit/core/term.hpp"
 #include "opskit/core/time.hpp"
+#include "temp_dir.hpp"
 
 using namespace opskit;
 namespace fs = std::filesystem;
@@ -31,8 +32,8 @@ TEST_CASE("timestamps are RFC 3339 UTC and round-trip", "[core][time]") {
 }
 
 TEST_CASE("audit lines go to the audit file, redacted, file 0600", "[core][audit]") {
-    char tmpl[] = "/tmp/opskit-audit-XXXXXX";
-    const fs::path dir = ::mkdtemp(tmpl);
+    const opskit_test::TempDir tmp{"opskit-audit"};
+    const auto& dir = tmp.path;
     const auto file = dir / "audit.log";
     configure_audit({"bkctl", false, file});
     add_secret("topsecret");
@@ -51,7 +52,6 @@ TEST_CASE("audit lines go to the audit file, redacted, file 0600", "[core][audit
     REQUIRE(::stat(file.c_str(), &st) == 0);
     CHECK((st.st_mode & 0777) == 0600);
     configure_audit({"bkctl", false, std::nullopt});
-    fs::remove_all(dir);
 }
 
 TEST_CASE("no colour when NO_COLOR is set or the fd is not a terminal", "[core][term]") {
@@ -66,8 +66,8 @@ TEST_CASE("no colour when NO_COLOR is set or the fd is not a terminal", "[core][
 }
 
 TEST_CASE("atomic private writes", "[core][fs]") {
-    char tmpl[] = "/tmp/opskit-fs-XXXXXX";
-    const fs::path dir = ::mkdtemp(tmpl);
+    const opskit_test::TempDir tmp{"opskit-fs"};
+    const auto& dir = tmp.path;
     make_private_dir(dir / "a/b", 0700);
     CHECK((fs::status(dir / "a/b").permissions() & fs::perms::others_all) == fs::perms::none);
     write_file_atomic(dir / "a/b/state", "v1");
@@ -78,5 +78,4 @@ TEST_CASE("atomic private writes", "[core][fs]") {
     CHECK((st.st_mode & 0777) == 0600);
     CHECK(fs::directory_iterator(dir / "a/b") != fs::directory_iterator());
     CHECK(std::distance(fs::directory_iterator(dir / "a/b"), fs::directory_iterator()) == 1);  // no temp left
-    fs::remove_all(dir);
 }

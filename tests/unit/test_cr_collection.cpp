@@ -12,22 +12,16 @@
 #include "opskit/core/error.hpp"
 #include "opskit/cr/collection.hpp"
 
+#include "temp_dir.hpp"
+
 namespace fs = std::filesystem;
 using namespace opskit;
 using namespace opskit::cr;
 
 namespace {
 
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "crctl-coll-XXXXXX").string();
-        path = ::mkdtemp(tmpl.data());
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
+struct TempDir : opskit_test::TempDir {
+    TempDir() : opskit_test::TempDir("crctl-coll") {}
 };
 
 void write(const fs::path& file, const std::string& text) {

@@ -18,6 +18,7 @@
 #include "opskit/cr/outputs.hpp"
 #include "opskit/cr/requests.hpp"
 #include "opskit/cr/store.hpp"
+#include "temp_dir.hpp"
 
 namespace crtest {
 
@@ -29,11 +30,6 @@ inline constexpr const char* output_pdh = "1f4b0bc7583c2a7f9102c395f4ffc5e3+45";
 inline constexpr const char* log_pdh = "fa7aeb5140e2848d39b416daeef4ffc5+45";
 inline constexpr const char* holder = "test-dispatcher";
 
-inline fs::path make_temp_dir() {
-    std::string tmpl = (fs::temp_directory_path() / "crctl-test.XXXXXX").string();
-    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-    return tmpl;
-}
 
 inline StoreOptions options_for(const fs::path& dir) {
     StoreOptions o;
@@ -55,11 +51,11 @@ inline Json minimal(const Json& attrs = Json::object()) {
 }
 
 struct Fixture {
-    fs::path dir = make_temp_dir();
+    opskit_test::TempDir tmp{"crctl-test"};
+    fs::path dir = tmp.path;
     Store store;
 
     explicit Fixture(StoreOptions options = {}) : store(open_with(dir, std::move(options))) {}
-    ~Fixture() { fs::remove_all(dir); }
 
     static Store open_with(const fs::path& dir, StoreOptions options) {
         if (options.path.empty()) options.path = options_for(dir).path;

@@ -16,22 +16,16 @@
 #include "opskit/cr/host_resources.hpp"
 #include "opskit/cr/runtime.hpp"
 
+#include "temp_dir.hpp"
+
 namespace fs = std::filesystem;
 using namespace opskit;
 using namespace opskit::cr;
 
 namespace {
 
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "crctl-rt-XXXXXX").string();
-        path = ::mkdtemp(tmpl.data());
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
+struct TempDir : opskit_test::TempDir {
+    TempDir() : opskit_test::TempDir("crctl-rt") {}
 };
 
 RunSpec sample_spec() {

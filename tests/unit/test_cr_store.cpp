@@ -43,16 +43,17 @@ TEST_CASE("reopening a store keeps its data and version", "[cr][store]") {
 }
 
 TEST_CASE("a missing store is refused when creation is not allowed", "[cr][store]") {
-    const fs::path dir = make_temp_dir();
+    const opskit_test::TempDir tmp{"crctl-test"};
+    const fs::path dir = tmp.path;
     StoreOptions o = options_for(dir);
     o.create = false;
     CHECK(error_kind_of([&] { Store::open(o); }) == ErrorKind::unavailable);
     CHECK_FALSE(fs::exists(o.path));
-    fs::remove_all(dir);
 }
 
 TEST_CASE("foreign files and newer schemas are unavailable, naming the file", "[cr][store]") {
-    const fs::path dir = make_temp_dir();
+    const opskit_test::TempDir tmp{"crctl-test"};
+    const fs::path dir = tmp.path;
     const fs::path garbage = dir / "garbage.db";
     std::ofstream(garbage) << std::string(4096, 'x');
     StoreOptions o;
@@ -75,7 +76,6 @@ TEST_CASE("foreign files and newer schemas are unavailable, naming the file", "[
     REQUIRE(sqlite3_exec(db, "PRAGMA user_version=99", nullptr, nullptr, nullptr) == SQLITE_OK);
     sqlite3_close(db);
     CHECK(error_kind_of([&] { Store::open(o); }) == ErrorKind::unavailable);
-    fs::remove_all(dir);
 }
 
 TEST_CASE("a transaction that throws leaves nothing behind", "[cr][store]") {

@@ -16,6 +16,7 @@
 #include "opskit/core/lock.hpp"
 #include "opskit/vm/lifecycle.hpp"
 #include "opskit/vm/select.hpp"
+#include "temp_dir.hpp"
 
 using namespace opskit;
 using namespace opskit::vm;
@@ -25,10 +26,9 @@ namespace {
 std::string node_uri() { return std::string("test://") + OPSKIT_TEST_DATA + "/vm/node.xml"; }
 
 struct Fixture {
+    opskit_test::TempDir locks{"opskit-vm-test"};
+    opskit_test::ScopedEnv lock_dir{"OPSKIT_LOCK_DIR", locks.path.string()};
     Fixture() {
-        static const auto dir = std::filesystem::temp_directory_path() / ("opskit-vm-test-" + std::to_string(::getpid()));
-        std::filesystem::create_directories(dir);
-        ::setenv("OPSKIT_LOCK_DIR", dir.c_str(), 1);
         configure_audit({"vmctl", false, std::nullopt});
         backend = open_libvirt(node_uri());
     }
