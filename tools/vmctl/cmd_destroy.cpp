@@ -9,13 +9,13 @@ namespace opskit::vmctl {
 void set_destroy_command(CLI::App& app, cli::Context& ctx) {
     auto* cmd = app.add_subcommand("destroy", "mark VMs Destroyed (expunged after vmctl.expunge_delay), or expunge now");
     struct Opts {
-        SelectorOptions sel;
-        bool force = false, expunge = false, yes = false, all_volumes = false, dry_run = false;
+        BulkOptions bulk;
+        bool force = false, expunge = false, yes = false, all_volumes = false;
         std::string volumes;
     };
     auto o = std::make_shared<Opts>();
-    add_selector(cmd, ctx, o->sel, "VM names or globs");
-    add_parallel(cmd, ctx);
+    const BulkVerb verb{true, false, false};  // destroy always waits for the VM to stop
+    add_bulk_options(cmd, ctx, o->bulk, verb);
     cmd->add_flag("--force", o->force, "power a running VM off at once instead of a graceful stop");
     ctx.config_option(cmd, "--timeout", "vmctl.stop_timeout", "graceful stop deadline before powering off");
     cmd->add_flag("--expunge", o->expunge, "expunge at once (needs --yes)");
@@ -23,9 +23,7 @@ void set_destroy_command(CLI::App& app, cli::Context& ctx) {
     auto* dv = cmd->add_option("--delete-volumes", o->volumes, "also delete these data volumes at expunge (targets: vdb,vdc)");
     auto* da = cmd->add_flag("--delete-all-volumes", o->all_volumes, "delete every managed data volume at expunge");
     dv->excludes(da);
-    cmd->add_flag("--dry-run", o->dry_run, "report what would be done, change nothing");
-    ctx.on(cmd, [&ctx, o] {
-        const int n = parallel(ctx);
+    ctx.on(cmd, [&ctx, o, verb] {
         vm::DestroyRequest req;
         req.force = o->force;
         req.expunge = o->expunge;
@@ -37,11 +35,8 @@ void set_destroy_command(CLI::App& app, cli::Context& ctx) {
         vm::check_destroy_request(req, "destroy");
         const vm::StopOptions so{o->force, ctx.config().get_duration("vmctl.stop_timeout"), true};
         const auto delay = ctx.config().get_duration("vmctl.expunge_delay");
-        auto backend = open_backend(ctx);
-        const auto names = vm::select_vms(*backend, o->sel.selector(), false);
-        vm::Lifecycle life(*backend, {o->dry_run, true});
-        return bulk_result(
-            vm::for_each_vm(names, n, [&](const std::string& v) { return life.destroy(v, req, so, delay); }));
+        return run_bulk(ctx, o->bulk, verb,
+                        [&](vm::Lifecycle& life, const std::string& v) { return life.destroy(v, req, so, delay); });
     });
 }
 

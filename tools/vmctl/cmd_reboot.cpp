@@ -7,21 +7,16 @@ namespace opskit::vmctl {
 void set_reboot_command(CLI::App& app, cli::Context& ctx) {
     auto* cmd = app.add_subcommand("reboot", "reboot VMs gracefully, or reset them with --force");
     struct Opts {
-        SelectorOptions sel;
-        bool force = false, no_wait = false, dry_run = false;
+        BulkOptions bulk;
+        bool force = false;
     };
     auto o = std::make_shared<Opts>();
-    add_selector(cmd, ctx, o->sel, "VM names or globs");
-    add_parallel(cmd, ctx);
+    const BulkVerb verb;
+    add_bulk_options(cmd, ctx, o->bulk, verb);
     cmd->add_flag("--force", o->force, "hardware reset instead of a reboot request");
-    cmd->add_flag("--no-wait", o->no_wait, "return after the request");
-    cmd->add_flag("--dry-run", o->dry_run, "report what would be done, change nothing");
-    ctx.on(cmd, [&ctx, o] {
-        const int n = parallel(ctx);
-        auto backend = open_backend(ctx);
-        const auto names = vm::select_vms(*backend, o->sel.selector(), false);
-        vm::Lifecycle life(*backend, {o->dry_run, !o->no_wait});
-        return bulk_result(vm::for_each_vm(names, n, [&](const std::string& v) { return life.reboot(v, o->force); }));
+    ctx.on(cmd, [&ctx, o, verb] {
+        return run_bulk(ctx, o->bulk, verb,
+                        [&](vm::Lifecycle& life, const std::string& v) { return life.reboot(v, o->force); });
     });
 }
 

@@ -50,6 +50,21 @@ int parallel(const cli::Context& ctx) {
     return static_cast<int>(n);
 }
 
+void add_bulk_options(CLI::App* cmd, cli::Context& ctx, BulkOptions& o, const BulkVerb& verb) {
+    add_selector(cmd, ctx, o.sel, verb.destroyed ? "VM names or globs (Destroyed VMs)" : "VM names or globs");
+    if (verb.parallel) add_parallel(cmd, ctx);
+    if (verb.no_wait) cmd->add_flag("--no-wait", o.no_wait, "return after the request");
+    cmd->add_flag("--dry-run", o.dry_run, "report what would be done, change nothing");
+}
+
+Result run_bulk(const cli::Context& ctx, const BulkOptions& o, const BulkVerb& verb, const VmOp& op) {
+    const int n = verb.parallel ? parallel(ctx) : 1;  // a bad --parallel fails before connecting
+    auto backend = open_backend(ctx);
+    const auto names = vm::select_vms(*backend, o.sel.selector(), verb.destroyed);
+    vm::Lifecycle life(*backend, {o.dry_run, !o.no_wait});
+    return bulk_result(vm::for_each_vm(names, n, [&](const std::string& v) { return op(life, v); }));
+}
+
 Result bulk_result(const std::vector<vm::OpResult>& results) {
     Result r;
     r.value = Json::array();

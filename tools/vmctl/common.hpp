@@ -3,6 +3,7 @@
 // per-VM results into one Result (array, most severe exit code, one stderr line per failure).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -35,6 +36,27 @@ std::vector<std::string> complete_vm_names(const cli::Context& ctx);
 /// `--parallel N` bound to vmctl.parallel; returns the validated value.
 void add_parallel(CLI::App* cmd, cli::Context& ctx);
 int parallel(const cli::Context& ctx);
+
+/// How a bulk verb selects and runs: `--parallel N` (else one VM at a time), `--no-wait`
+/// (else it always waits for the target state), Destroyed VMs selectable or not.
+struct BulkVerb {
+    bool parallel = true;
+    bool no_wait = true;
+    bool destroyed = false;
+};
+
+/// The options of a bulk verb (selector, --dry-run, --no-wait), kept alive by the handler.
+struct BulkOptions {
+    SelectorOptions sel;
+    bool dry_run = false, no_wait = false;
+};
+
+/// Adds the selector, --parallel and --no-wait (as `verb` allows) and --dry-run to `cmd`.
+void add_bulk_options(CLI::App* cmd, cli::Context& ctx, BulkOptions& options, const BulkVerb& verb);
+
+/// Selects the VMs and runs `op` on each through one Lifecycle, as one Result (see bulk_result).
+using VmOp = std::function<vm::OpResult(vm::Lifecycle&, const std::string&)>;
+Result run_bulk(const cli::Context& ctx, const BulkOptions& options, const BulkVerb& verb, const VmOp& op);
 
 /// One result per VM as a Result: an array, the most severe exit code, and one
 /// `vmctl: error: …` line on stderr per failed VM.
