@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "opskit/core/error.hpp"
 #include "opskit/core/process.hpp"
@@ -162,6 +163,21 @@ TEST_CASE("registered secrets never appear in captured output", "[core][process]
     CHECK(r.out == "password=***\n");
     CHECK(r.err == "***\n");
     CHECK(streamed.find("s3cr3t") == std::string::npos);
+    clear_secrets();
+}
+
+TEST_CASE("streamed output comes in whole lines, so a secret split across two writes is still redacted", "[core][process]") {
+    add_secret("s3cr3t-pa55");
+    ProcessSpec spec;
+    // The child writes the secret in two halves with a pause between: two reads on our side.
+    spec.argv = {"sh", "-c", "printf 'pw=s3cr3t'; sleep 0.3; printf -- '-pa55 ok\\nno newline at the end'"};
+    std::vector<std::string> chunks;
+    spec.on_output = [&](std::string_view chunk, bool) { chunks.emplace_back(chunk); };
+    const auto r = run_process(spec);
+    CHECK(r.out == "pw=*** ok\nno newline at the end");
+    REQUIRE(chunks.size() == 2);
+    CHECK(chunks[0] == "pw=*** ok\n");
+    CHECK(chunks[1] == "no newline at the end");  // the unterminated tail comes at close
     clear_secrets();
 }
 

@@ -248,6 +248,18 @@ void Subprocess::reap(bool block) {
     m_result.elapsed = Duration(steady_ms() - m_started_ms);
 }
 
+void Subprocess::emit_lines(std::string& pending, std::string_view chunk, bool is_err, bool closing) {
+    if (!m_spec.on_output) return;
+    constexpr std::size_t max_pending = 64u << 10;  // a line without end is not held forever
+    pending.append(chunk);
+    const auto last_nl = pending.rfind('\n');
+    std::size_t upto = last_nl == std::string::npos ? 0 : last_nl + 1;
+    if (closing || pending.size() - upto > max_pending) upto = pending.size();
+    if (upto == 0) return;
+    m_spec.on_output(redact(std::string_view(pending).substr(0, upto)), is_err);
+    pending.erase(0, upto);
+}
+
 void Subprocess::drain(int wait_ms) {
     pollfd fds[4];
     int n = 0;
@@ -259,7 +271,7 @@ void Subprocess::drain(int wait_ms) {
     if (interrupt_fd() >= 0 && interrupted_by() == 0) fds[n++] = {interrupt_fd(), POLLIN, 0};
     if (n == 0 || ::poll(fds, static_cast<nfds_t>(n), wait_ms) <= 0) return;
     char buf[65536];
-    const auto pump = [&](int idx, int& fd, std::string& sink, bool is_err) {
+    const auto pump = [&](int idx, int& fd, std::string& sink, std::string& pending, bool is_err) {
         if (idx < 0 || !(fds[idx].revents & (POLLIN | POLLHUP | POLLERR))) return;
         for (;;) {
             const auto got = ::read(fd, buf, sizeof buf);
@@ -268,16 +280,17 @@ void Subprocess::drain(int wait_ms) {
                 const auto room = m_spec.capture_limit > sink.size() ? m_spec.capture_limit - sink.size() : 0;
                 if (chunk.size() > room) m_result.truncated = true;
                 sink.append(chunk.substr(0, room));
-                if (m_spec.on_output) m_spec.on_output(redact(chunk), is_err);
+                emit_lines(pending, chunk, is_err, false);
                 continue;
             }
             if (got < 0 && (errno == EAGAIN || errno == EINTR)) return;
             close_fd(fd);
+            emit_lines(pending, {}, is_err, true);
             return;
         }
     };
-    pump(idx_out, m_out, m_result.out, false);
-    pump(idx_err, m_err, m_result.err, true);
+    pump(idx_out, m_out, m_result.out, m_pending_out, false);
+    pump(idx_err, m_err, m_result.err, m_pending_err, true);
     if (idx_in >= 0 && (fds[idx_in].revents & (POLLOUT | POLLERR | POLLHUP))) {
         const auto& data = *m_spec.stdin_data;
         const auto w = ::write(m_in, data.data() + m_in_off, data.size() - m_in_off);
@@ -323,7 +336,7 @@ void Subprocess::terminate_group() {
 ProcessResult Subprocess::wait() {
     const long deadline = m_spec.timeout ? m_started_ms + m_spec.timeout->count() : -1;
     while (!poll(deadline < 0 ? 200 : static_cast<int>(std::clamp(deadline - steady_ms(), 0L, 200L)))) {
-        if (interrupted_by() != 0) {
+        if (interrupted_by() != 0 && !m_spec.survives_interrupt) {
             m_result.interrupted = true;
             terminate_group();
             break;

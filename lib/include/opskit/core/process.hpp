@@ -32,7 +32,12 @@ struct ProcessSpec {
     std::optional<std::filesystem::path> stdout_file;         ///< write stdout there instead of capturing
     std::optional<std::filesystem::path> stderr_file;         ///< write stderr there instead of capturing
     bool die_with_parent = true;                              ///< PR_SET_PDEATHSIG(SIGKILL)
-    /// Called with each chunk as it arrives (already redacted); `is_err` for stderr.
+    /// Cleanup work (a hook that resumes a quiesced database) must finish, or reach its
+    /// timeout, even after we were told to stop; other children die with the interrupt.
+    bool survives_interrupt = false;
+    /// Called with whole lines as they arrive (redacted line by line, so a secret split
+    /// across two reads is still caught); a final unterminated line comes when the stream
+    /// closes, and a line longer than 64 KiB is passed on in pieces. `is_err` for stderr.
     std::function<void(std::string_view chunk, bool is_err)> on_output;
 };
 
@@ -77,11 +82,13 @@ private:
     void drain(int wait_ms);
     void reap(bool block);
     void kill_group(int sig);
+    void emit_lines(std::string& pending, std::string_view chunk, bool is_err, bool closing);
 
     ProcessSpec m_spec;
     pid_t m_pid = -1;
     int m_out = -1, m_err = -1, m_in = -1;
     std::size_t m_in_off = 0;
+    std::string m_pending_out, m_pending_err;  ///< partial lines not yet given to on_output
     bool m_exited = false, m_done = false;
     long m_started_ms = 0;
     ProcessResult m_result;
