@@ -9,13 +9,15 @@ setup() { bkctl_setup; }
 teardown() { kill_sim_group; }
 
 start_hanging_backup() {
+    local id=$1
+    shift
     echo hang > "$BKCTL_SIM_DIR/next"
-    bkctl backup "$T/vol.img" --id "$1" 2>"$T/stderr" &
+    bkctl backup "$T/vol.img" --id "$id" "$@" 2>"$T/stderr" &
     pid=$!
     wait_for "$BKCTL_SIM_DIR/hang.json"
     pgid=$(jq -r .pgid "$BKCTL_SIM_DIR/hang.json")
     child=$(jq -r .child "$BKCTL_SIM_DIR/hang.json")
-    [[ -e $T/dev/backup-$1 ]] || fail "no link while dsmc runs"
+    [[ -e $T/dev/backup-$id ]] || fail "no link while dsmc runs"
     kill -0 -- "-$pgid"
 }
 
@@ -33,6 +35,25 @@ start_hanging_backup() {
     # nothing for sweep to do
     run -0 --separate-stderr bkctl -o json sweep
     [[ $(jq length <<<"$output") -eq 0 ]]
+}
+
+@test "SIGTERM still runs the post-hook that resumes what the pre-hook quiesced" {
+    # The hook takes a moment, as resuming a database does: it must not be killed with dsmc.
+    cat > "$T/hook" <<'SH'
+#!/bin/sh
+[ "$BKCTL_PHASE" = post ] && sleep 1
+echo "$BKCTL_PHASE $BKCTL_BACKUP_ID done" >> "$HOOK_LOG"
+SH
+    chmod +x "$T/hook"
+    export HOOK_LOG="$T/hook.log"
+    start_hanging_backup sig2 --pre "$T/hook" --post "$T/hook"
+    kill -TERM "$pid"
+    status=0
+    wait "$pid" || status=$?
+    [[ $status -eq 143 ]] || fail "exit status $status, expected 143"
+    [[ $(cat "$T/hook.log") == "pre sig2 done"$'\n'"post sig2 done" ]] || fail "hooks: $(cat "$T/hook.log")"
+    ! kill -0 -- "-$pgid" 2>/dev/null || fail "dsmc's process group survived"
+    [[ ! -e $T/dev/backup-sig2 ]] || fail "link left behind"
 }
 
 @test "SIGINT does the same" {

@@ -41,7 +41,7 @@ std::vector<std::string> split_command(std::string_view command) {
 }
 
 HookResult run_hook(std::string_view command, std::string_view phase, std::string_view device,
-                    std::string_view backup_id, std::optional<Duration> timeout) {
+                    std::string_view backup_id, std::optional<Duration> timeout, bool survives_interrupt) {
     HookResult hook;
     hook.phase = std::string(phase);
     hook.argv = split_command(command);
@@ -53,6 +53,7 @@ HookResult run_hook(std::string_view command, std::string_view phase, std::strin
     spec.env_unset = {"BKCTL_PASSWORD"};
     spec.merge_output = true;
     spec.timeout = timeout;
+    spec.survives_interrupt = survives_interrupt;
     try {
         const auto result = run_process(std::move(spec));
         hook.exit_code = result.exit_code;

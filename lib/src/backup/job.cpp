@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "opskit/backup/backup_id.hpp"
@@ -129,8 +130,11 @@ JobOutcome run_device_job(const JobSpec& spec) {
     };
     auto device_lock = acquire_lock(device_lock_name(dev), fmt::format("device {}", dev.path.string()));
     Json hooks = Json::array();
-    const auto hook = [&](const std::string& command, std::string_view phase) {
-        auto h = run_hook(command, phase, dev.path.string(), spec.backup_id, spec.dsmc.timeout);
+    const auto hook = [&](const std::string& command, std::string_view phase, bool interrupted = false) {
+        // While being stopped (systemd gives 90 s by default) the post-hook gets at most 60 s.
+        auto timeout = spec.dsmc.timeout;
+        if (interrupted) timeout = std::min(timeout.value_or(Duration::max()), Duration(60'000));
+        auto h = run_hook(command, phase, dev.path.string(), spec.backup_id, timeout, interrupted);
         hooks.push_back(to_json(h));
         return h;
     };
@@ -152,9 +156,9 @@ JobOutcome run_device_job(const JobSpec& spec) {
         run = run_dsmc(argv, spec.dsmc, spec.on_output);
         backup_link.remove();
     } catch (const Error& e) {
-        // The link is gone already (destructor). Resume what the pre-hook quiesced, unless we
-        // are being interrupted (then every child is killed at once anyway).
-        if (!spec.post.empty() && interrupted_by() == 0) hook(spec.post, "post");
+        // The link is gone already (destructor). Resume what the pre-hook quiesced, also when
+        // we are being interrupted: a database left suspended is worse than a later exit.
+        if (!spec.post.empty()) hook(spec.post, "post", interrupted_by() != 0);
         audit(op_name, object, e.kind() == ErrorKind::timeout ? "timeout" : "failure", detail(e.what()));
         throw;
     }

@@ -28,8 +28,10 @@ struct HookResult {
 };
 
 /// Runs the hook; a hook that cannot be started is reported as a failed hook (not thrown).
+/// `survives_interrupt`: the hook runs to its end (or timeout) even while bkctl is being
+/// stopped, for the post-hook that resumes what the pre-hook quiesced.
 HookResult run_hook(std::string_view command, std::string_view phase, std::string_view device,
-                    std::string_view backup_id, std::optional<Duration> timeout);
+                    std::string_view backup_id, std::optional<Duration> timeout, bool survives_interrupt = false);
 
 Json to_json(const HookResult& hook);
 
