@@ -193,6 +193,11 @@ jqr() { jq -r "$@" <<<"$output"; }
     [[ $output == *web1*Running* ]]
     run -7 --separate-stderr vmctl -c "test+unix:///default?socket=$T/none" list
     [[ $stderr == "vmctl: error: cannot connect to libvirt (test+unix:///default?socket=$T/none):"* ]]
+    # a missing node file: our one line, not libxml2's "I/O warning" first
+    run -7 --separate-stderr vmctl -c "test://$T/no-such-node.xml" list
+    [[ $stderr == "vmctl: error: cannot connect to libvirt (test://$T/no-such-node.xml): node file $T/no-such-node.xml: No such file or directory" ]] ||
+        fail "$stderr"
+    [[ -z $output ]]
 }
 
 @test "completion offers VM names and the snapshot names of the VM typed" {

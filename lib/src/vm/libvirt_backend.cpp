@@ -7,7 +7,11 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <string>
 
@@ -85,10 +89,23 @@ SnapshotInfo parse_snapshot(const std::string& doc, bool current) {
     return s;
 }
 
+// test:///PATH names a node file. libxml2 would print its own "I/O warning" for a
+// missing or unreadable one before libvirt's error: say it once, in our words, instead.
+void check_test_node_file(const std::string& uri) {
+    constexpr std::string_view scheme = "test://";
+    if (!uri.starts_with(scheme)) return;
+    const std::string path = uri.substr(scheme.size(), uri.find('?') - scheme.size());
+    if (path.empty() || path == "/default" || path.front() != '/') return;
+    if (::access(path.c_str(), R_OK) != 0)
+        throw Error(ErrorKind::unavailable, "cannot connect to libvirt", uri,
+                    fmt::format("node file {}: {}", path, std::strerror(errno)));
+}
+
 class LibvirtBackend final : public Backend {
 public:
     explicit LibvirtBackend(const std::string& uri) : m_uri(uri) {
         lv::install_error_handler();
+        check_test_node_file(uri);
         m_conn = virConnectOpen(uri.empty() ? nullptr : uri.c_str());
         if (!m_conn) {
             // Whatever libvirt's reason (socket, driver, auth, bad node file), the backend is unavailable.
