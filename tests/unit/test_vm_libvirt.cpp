@@ -146,7 +146,7 @@ TEST_CASE_METHOD(Fixture, "force stop powers off, reboot and reset need a runnin
     CHECK(r.to_state == VmState::running);
     r = life.stop("web1", {true, Duration(1000), false});
     CHECK(r.forced);
-    CHECK(backend->info("web1").reason == "destroyed");
+    CHECK(backend->info("web1").reason == "powered off");
     r = life.reboot("web1", false);
     REQUIRE(r.error);
     CHECK(r.exit_code() == ExitCode::conflict);

@@ -46,8 +46,10 @@ std::string take(char* s) {
     return out;
 }
 
+// libvirt calls a forced power-off "destroyed"; beside CloudStack's Destroyed state that
+// would read as a deleted VM, so vmctl says what happened instead.
 const char* shutoff_reason(int r) {
-    static const char* names[] = {"unknown", "shutdown", "destroyed", "crashed", "migrated",
+    static const char* names[] = {"unknown", "shutdown", "powered off", "crashed", "migrated",
                                   "saved", "failed", "from snapshot", "daemon"};
     return r >= 0 && r < static_cast<int>(std::size(names)) ? names[r] : "unknown";
 }
