@@ -76,7 +76,7 @@ jqr() { jq -r "$@" <<<"$output"; }
     [[ $(jqr '.snapshots_deleted[0]') == s1 ]]
 }
 
-@test "destroy -> start refused (5) -> recover -> Stopped; the record is in the domain XML" {
+@test "destroy -> start refused (5) -> recover -> Stopped -> start; the record is in the domain XML" {
     run -0 --separate-stderr vmctl -o json destroy db1
     [[ $(jqr '.[0].to_state') == Destroyed ]]
     [[ $(jqr '.[0].expunge_at') != null ]]
@@ -95,6 +95,10 @@ jqr() { jq -r "$@" <<<"$output"; }
     [[ $(jqr '.state') == Stopped ]]
     [[ $(jqr '.expunge_at') == null ]]
     run -5 vmctl recover db1
+    run -0 --separate-stderr vmctl -o json start db1
+    [[ $(jqr '.[0].to_state') == Running ]]
+    run -0 virsh -q -c "$VMCTL_CONNECT" dumpxml --inactive db1
+    [[ $output != *"urn:opskit:vmctl:1"* ]] || fail "the destroy record outlived recover"
 }
 
 @test "destroy with a 1 s delay, expunge --due: gone, root and chosen volume deleted, kept one reported" {
