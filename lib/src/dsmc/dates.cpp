@@ -94,7 +94,40 @@ std::optional<TimeOfDay> read_time(std::string_view s, std::size_t& used) noexce
     return t;
 }
 
+namespace {
+
+/// `YYYY-MM-DD HH:MM:SS`, the prefix of every dsmsched.log line, read by position. It gives
+/// exactly what the general reader gives for that shape; anything else (another spacing, an
+/// AM/PM suffix, an invalid date) is left to the general reader.
+bool read_iso_datetime(std::string_view s, std::size_t& used, Date& d, TimeOfDay& t) noexcept {
+    constexpr std::size_t kLen = 19;
+    if (s.size() < kLen) return false;
+    const char* p = s.data();
+    auto two = [p](std::size_t i) { return is_digit(p[i]) && is_digit(p[i + 1]) ? (p[i] - '0') * 10 + (p[i + 1] - '0') : -1; };
+    const int century = two(0), year = two(2), month = two(5), day = two(8);
+    const int hour = two(11), minute = two(14), second = two(17);
+    if ((century | year | month | day | hour | minute | second) < 0) return false;
+    if (p[4] != '-' || p[7] != '-' || p[10] != ' ' || p[13] != ':' || p[16] != ':') return false;
+    if (s.size() > kLen) {
+        if (is_digit(p[kLen])) return false;
+        std::size_t j = kLen;
+        if (p[j] == ' ') ++j;
+        if (j + 1 < s.size() && (p[j] == 'A' || p[j] == 'P' || p[j] == 'a' || p[j] == 'p') &&
+            (p[j + 1] == 'M' || p[j + 1] == 'm'))
+            return false;
+    }
+    const Date date{century * 100 + year, month, day};
+    if (!valid(date) || hour > 23 || minute > 59 || second > 60) return false;
+    d = date;
+    t = TimeOfDay{hour, minute, second};
+    used = kLen;
+    return true;
+}
+
+}  // namespace
+
 bool read_datetime(std::string_view s, std::size_t& used, Date& d, TimeOfDay& t) noexcept {
+    if (read_iso_datetime(s, used, d, t)) return true;
     used = 0;
     std::size_t n = 0;
     auto date = read_date(s, n);

@@ -3,6 +3,7 @@
 #include "dsmc/labels.hpp"
 
 #include <array>
+#include <cstring>
 #include <vector>
 
 #include "dsmc/numbers.hpp"
@@ -68,11 +69,26 @@ std::array<Label, 31> make_catalogue() {
 
 constexpr std::size_t kMaxLabel = 48;
 
+/// The last 8 bytes of a label (all of it when shorter). Labels of one length mostly share
+/// their start (`Total number of objects …`), so comparing the end first rejects a wrong
+/// candidate in one step; summary lines are the bulk of a scheduler log.
+std::uint64_t tail8(std::string_view s) noexcept {
+    std::uint64_t v = 0;
+    const std::size_t n = s.size() < sizeof v ? s.size() : sizeof v;
+    std::memcpy(&v, s.data() + s.size() - n, n);
+    return v;
+}
+
+struct Candidate {
+    std::uint64_t tail;
+    const Label* label;
+};
+
 struct Index {
     std::array<Label, 31> labels = make_catalogue();
-    std::array<std::vector<const Label*>, kMaxLabel + 1> by_length;
+    std::array<std::vector<Candidate>, kMaxLabel + 1> by_length;
     Index() {
-        for (const auto& l : labels) by_length[l.text.size()].push_back(&l);
+        for (const auto& l : labels) by_length[l.text.size()].push_back({tail8(l.text), &l});
     }
 };
 
@@ -85,8 +101,9 @@ const Index& index() {
 
 const Label* find_label(std::string_view text) noexcept {
     if (text.size() > kMaxLabel || text.size() < 2) return nullptr;
-    for (const Label* l : index().by_length[text.size()])
-        if (l->text == text) return l;
+    const std::uint64_t tail = tail8(text);
+    for (const Candidate& c : index().by_length[text.size()])
+        if (c.tail == tail && c.label->text == text) return c.label;
     return nullptr;
 }
 

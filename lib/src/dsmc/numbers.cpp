@@ -3,7 +3,6 @@
 // two decimals, counts none, so a `,` or `.` followed by exactly three digits is grouping.
 #include "dsmc/numbers.hpp"
 
-#include <cmath>
 #include <limits>
 
 #include "dsmc/text.hpp"
@@ -156,7 +155,8 @@ std::optional<double> parse_rate(std::string_view s) noexcept {
         power = unit_power(rest.substr(0, slash));
         if (power < 0) return std::nullopt;
     }
-    return d->value() * std::ldexp(1.0, 10 * power);
+    constexpr double kUnit[] = {1.0, 1024.0, 1048576.0, 1073741824.0, 1099511627776.0, 1125899906842624.0};
+    return d->value() * kUnit[power];
 }
 
 std::optional<double> parse_percent(std::string_view s) noexcept {

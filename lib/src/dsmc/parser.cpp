@@ -81,11 +81,17 @@ char severity_letter(Severity s) noexcept {
 
 /// `Return code = 12`, `return code was 8` (ANS1901I); nullopt if the text has neither.
 std::optional<int> find_return_code(std::string_view text) noexcept {
+    // Searched from its `u`: string_view::find stops at every occurrence of the first
+    // letter, and `e` is in almost every message while `u` is in few.
+    constexpr std::string_view kTail = "urn code";
     std::size_t from = 0;
     while (true) {
-        const auto at = text.find("eturn code", from);
-        if (at == std::string_view::npos || at == 0) return std::nullopt;
-        from = at + 10;
+        const auto u = text.find(kTail, from);
+        if (u == std::string_view::npos) return std::nullopt;
+        from = u + kTail.size();
+        if (u < 2 || text[u - 2] != 'e' || text[u - 1] != 't') continue;
+        const std::size_t at = u - 2;  // `eturn code`
+        if (at == 0) return std::nullopt;
         if (text[at - 1] != 'R' && text[at - 1] != 'r') continue;
         std::string_view rest = trim_left(text.substr(at + 10));
         if (starts_with(rest, "=")) rest = trim_left(rest.substr(1));

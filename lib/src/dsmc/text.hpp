@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -16,6 +18,14 @@ constexpr char to_lower(char c) noexcept { return is_upper(c) ? static_cast<char
 
 inline std::string_view trim_left(std::string_view s) noexcept {
     std::size_t i = 0;
+    // dsmc aligns summary values with runs of up to 40 spaces: skip them 8 at a time.
+    constexpr std::uint64_t kEightSpaces = 0x2020202020202020ULL;
+    while (i + 8 <= s.size()) {
+        std::uint64_t word = 0;
+        std::memcpy(&word, s.data() + i, sizeof word);
+        if (word != kEightSpaces) break;
+        i += 8;
+    }
     while (i < s.size() && is_space(s[i])) ++i;
     return s.substr(i);
 }
