@@ -29,7 +29,7 @@ TEST_CASE("a new store is 0600 in a 0700 folder, in WAL mode with foreign keys o
     CHECK(mode_of(f.store.path().parent_path()) == 0700);
     CHECK(pragma(f.store, "journal_mode") == "wal");
     CHECK(pragma(f.store, "foreign_keys") == "1");
-    CHECK(f.store.schema_version() == 1);
+    CHECK(f.store.schema_version() == 2);
     f.create();  // a write creates the -wal file with the same mode
     CHECK(mode_of(f.store.path().string() + "-wal") == 0600);
 }
@@ -38,8 +38,32 @@ TEST_CASE("reopening a store keeps its data and version", "[cr][store]") {
     Fixture f;
     const auto r = f.create();
     Store again = Store::open(options_for(f.dir));
-    CHECK(again.schema_version() == 1);
+    CHECK(again.schema_version() == 2);
     CHECK(again.read([&](Tx& tx) { return get_request(tx, r.uuid); }).uuid == r.uuid);
+}
+
+TEST_CASE("a version 1 store is upgraded on open, keeping its data", "[cr][store]") {
+    Fixture f;
+    const auto r = f.create({{"state", "Committed"}, {"priority", 1}});
+    // Put the indexes back as schema step 1 made them, so the file is what an older crctl left.
+    REQUIRE(sqlite3_exec(f.store.handle(),
+                         "DROP INDEX requests_by_created; CREATE INDEX requests_by_created ON container_requests (created_at);"
+                         "DROP INDEX containers_by_queue;"
+                         "CREATE INDEX containers_by_queue ON containers (state, priority DESC, created_at);"
+                         "DROP INDEX requests_by_parent;"
+                         "CREATE INDEX requests_by_parent ON container_requests (requesting_container_uuid, state);"
+                         "DROP INDEX requests_by_log; CREATE INDEX requests_by_log ON container_requests (log_uuid);"
+                         "DROP INDEX requests_by_output; CREATE INDEX requests_by_output ON container_requests (output_uuid);"
+                         "PRAGMA user_version=1",
+                         nullptr, nullptr, nullptr) == SQLITE_OK);
+    Store again = Store::open(options_for(f.dir));
+    CHECK(again.schema_version() == 2);
+    Stmt partial(again.handle(), "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND sql LIKE '%WHERE%IS NOT NULL%'");
+    REQUIRE(partial.step());
+    CHECK(partial.get_int(0) == 3);
+    const auto back = again.read([&](Tx& tx) { return get_request(tx, r.uuid); });
+    CHECK(back.container_uuid == r.container_uuid);
+    CHECK(again.read([&](Tx& tx) { return queued_containers(tx); }).size() == 1);
 }
 
 TEST_CASE("a missing store is refused when creation is not allowed", "[cr][store]") {
@@ -109,6 +133,13 @@ TEST_CASE("canonical JSON and the reuse hash ignore key order and keep-cache set
     const auto h2 = reuse_hash(cmd, "/tmp", {{"B", "2"}, {"A", "1"}}, "/out", "img", Json::object(), {{"ram", 2}, {"vcpus", 1}});
     CHECK(h1 == h2);
     CHECK(h1 != reuse_hash(Json{"echo", "y"}, "/tmp", Json::object(), "/out", "img", Json::object(), Json::object()));
+    // The exact digest is part of the store format: containers already stored carry it.
+    CHECK(reuse_hash(Json{"echo", "x\u00e9\"\n"}, "/tmp", {{"A", "1"}, {"B", "2"}}, "/out", "img",
+                     {{"/out", {{"kind", "tmp"}, {"capacity", 1000}}}},
+                     {{"vcpus", 1}, {"ram", 2.5}, {"keep_cache_ram", 5}, {"keep_cache_disk", 7}}) ==
+          "820cf2e6929efd7ee6c261611641652992bda57d7db04c284f99741cffa28d82");
+    CHECK(reuse_hash(Json::array(), "", Json::object(), "", "", Json::object(), Json::object()) ==
+          "3febb7e132d8e0aa9dd7e4bdb0a925ff4c2723c5236e4f48d1f540d13827e91a");
     CHECK(sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     CHECK(sha256_hex(std::string(55, 'a')) == "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318");

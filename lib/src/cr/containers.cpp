@@ -74,13 +74,15 @@ Container get_container(Tx& tx, std::string_view uuid) {
 }
 
 std::vector<Container> list_containers(Tx& tx, const ContainerFilter& f) {
-    auto st = tx.prepare("SELECT " + detail::container_columns +
-                         " FROM containers WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR priority >= ?2)"
-                         " AND (?3 IS NULL OR locked_by = ?3) ORDER BY priority DESC, created_at, uuid LIMIT ?4");
-    if (f.state) st.bind(1, to_string(*f.state));
-    st.bind(2, f.min_priority).bind(3, f.locked_by).bind(4, f.limit > 0 ? f.limit : std::int64_t{-1});
+    const std::string sql = detail::select_where(
+        detail::container_columns, "containers",
+        {{f.state.has_value(), "state = ?1"}, {f.min_priority.has_value(), "priority >= ?2"}, {f.locked_by.has_value(), "locked_by = ?3"}},
+        "ORDER BY priority DESC, created_at, uuid LIMIT ?4");
+    auto st = tx.cached(sql);
+    if (f.state) st->bind(1, to_string(*f.state));
+    st->bind(2, f.min_priority).bind(3, f.locked_by).bind(4, f.limit > 0 ? f.limit : std::int64_t{-1});
     std::vector<Container> out;
-    while (st.step()) out.push_back(detail::read_container(st));
+    while (st->step()) out.push_back(detail::read_container(*st));
     return out;
 }
 

@@ -305,13 +305,16 @@ ContainerRequest get_request(Tx& tx, std::string_view uuid) {
 }
 
 std::vector<ContainerRequest> list_requests(Tx& tx, const RequestFilter& f) {
-    auto st = tx.prepare("SELECT " + detail::request_columns +
-                         " FROM container_requests WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR container_uuid = ?2)"
-                         " AND (?3 IS NULL OR requesting_container_uuid = ?3) ORDER BY created_at DESC, uuid DESC LIMIT ?4");
-    if (f.state) st.bind(1, to_string(*f.state));
-    st.bind(2, f.container_uuid).bind(3, f.requesting_container_uuid).bind(4, f.limit > 0 ? f.limit : std::int64_t{-1});
+    const std::string sql = detail::select_where(detail::request_columns, "container_requests",
+                                                 {{f.state.has_value(), "state = ?1"},
+                                                  {f.container_uuid.has_value(), "container_uuid = ?2"},
+                                                  {f.requesting_container_uuid.has_value(), "requesting_container_uuid = ?3"}},
+                                                 "ORDER BY created_at DESC, uuid DESC LIMIT ?4");
+    auto st = tx.cached(sql);
+    if (f.state) st->bind(1, to_string(*f.state));
+    st->bind(2, f.container_uuid).bind(3, f.requesting_container_uuid).bind(4, f.limit > 0 ? f.limit : std::int64_t{-1});
     std::vector<ContainerRequest> out;
-    while (st.step()) out.push_back(detail::read_request(st));
+    while (st->step()) out.push_back(detail::read_request(*st));
     return out;
 }
 

@@ -32,6 +32,15 @@ int count_columns(const std::string& columns) {
 
 }  // namespace
 
+std::string select_where(const std::string& columns, std::string_view table,
+                         std::initializer_list<std::pair<bool, std::string_view>> conditions, std::string_view tail) {
+    std::string sql = "SELECT " + columns + " FROM ";
+    sql.append(table).append(" WHERE 1");
+    for (const auto& [used, condition] : conditions)
+        if (used) sql.append(" AND ").append(condition);
+    return sql.append(" ").append(tail);
+}
+
 ContainerRequest read_request(const Stmt& row) {
     ContainerRequest r;
     r.uuid = row.get_text(0);

@@ -2,9 +2,11 @@
 // request, a container or a collection reads the same columns in the same order.
 #pragma once
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "opskit/cr/model.hpp"
 #include "opskit/cr/store.hpp"
@@ -15,6 +17,13 @@ namespace opskit::cr::detail {
 extern const std::string request_columns;
 extern const std::string container_columns;
 extern const std::string collection_columns;
+
+/// `SELECT <columns> FROM <table> WHERE …<tail>` with only the conditions whose flag is set.
+/// A catch-all "(?1 IS NULL OR state = ?1)" would keep the planner from every index (the
+/// queue listing sorted the whole table for ten rows); numbered parameters in the conditions
+/// keep the binds the same whichever are left out.
+std::string select_where(const std::string& columns, std::string_view table,
+                         std::initializer_list<std::pair<bool, std::string_view>> conditions, std::string_view tail);
 
 ContainerRequest read_request(const Stmt& row);
 Container read_container(const Stmt& row);

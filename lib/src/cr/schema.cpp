@@ -1,7 +1,8 @@
 // The crctl schema, one SQL step per version (see schema.hpp). Step 1 is the whole model:
 // containers, container_requests, collections, with the indexes the verbs rely on — the
 // reuse hash (reuse lookup cost independent of store size), the dispatch queue order, and
-// the request ↔ container links used by priority propagation and finalization.
+// the request ↔ container links used by priority propagation and finalization. Step 2 only
+// reshapes indexes (see there).
 #include "schema.hpp"
 
 #include <array>
@@ -85,7 +86,29 @@ CREATE INDEX requests_by_log ON container_requests (log_uuid);
 CREATE INDEX requests_by_output ON container_requests (output_uuid);
 )SQL";
 
-constexpr std::array<const char*, 1> steps{step1};
+// Step 2: indexes shaped for the queries that use them.
+// - The list orders (requests newest first, the dispatch queue) end on uuid as a tie-break;
+//   with uuid in the index both are read in index order and stop at the limit, instead of
+//   sorting every row that shares a created_at (a batch transaction gives all its rows one).
+// - Log, output and parent links are NULL on most requests; partial indexes leave those rows
+//   out, so inserting a request no longer maintains three index entries nobody looks up.
+//   Every lookup compares the column with `=`, which implies IS NOT NULL, so the planner
+//   still uses them (and so do the ON DELETE SET NULL actions of the foreign keys).
+constexpr const char* step2 = R"SQL(
+DROP INDEX requests_by_created;
+CREATE INDEX requests_by_created ON container_requests (created_at, uuid);
+DROP INDEX containers_by_queue;
+CREATE INDEX containers_by_queue ON containers (state, priority DESC, created_at, uuid);
+DROP INDEX requests_by_parent;
+CREATE INDEX requests_by_parent ON container_requests (requesting_container_uuid, state)
+    WHERE requesting_container_uuid IS NOT NULL;
+DROP INDEX requests_by_log;
+CREATE INDEX requests_by_log ON container_requests (log_uuid) WHERE log_uuid IS NOT NULL;
+DROP INDEX requests_by_output;
+CREATE INDEX requests_by_output ON container_requests (output_uuid) WHERE output_uuid IS NOT NULL;
+)SQL";
+
+constexpr std::array<const char*, 2> steps{step1, step2};
 
 }  // namespace
 
