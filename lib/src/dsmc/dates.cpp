@@ -94,13 +94,23 @@ std::optional<TimeOfDay> read_time(std::string_view s, std::size_t& used) noexce
     return t;
 }
 
+bool iso_datetime_ends(std::string_view s) noexcept {
+    const std::size_t end = kIsoDateTimeLength;
+    if (s.size() <= end) return s.size() == end;
+    if (is_digit(s[end])) return false;
+    const std::size_t j = s[end] == ' ' ? end + 1 : end;
+    const bool am_pm = j + 1 < s.size() && (s[j] == 'A' || s[j] == 'P' || s[j] == 'a' || s[j] == 'p') &&
+                       (s[j + 1] == 'M' || s[j + 1] == 'm');
+    return !am_pm;
+}
+
 namespace {
 
 /// `YYYY-MM-DD HH:MM:SS`, the prefix of every dsmsched.log line, read by position. It gives
 /// exactly what the general reader gives for that shape; anything else (another spacing, an
 /// AM/PM suffix, an invalid date) is left to the general reader.
 bool read_iso_datetime(std::string_view s, std::size_t& used, Date& d, TimeOfDay& t) noexcept {
-    constexpr std::size_t kLen = 19;
+    constexpr std::size_t kLen = kIsoDateTimeLength;
     if (s.size() < kLen) return false;
     const char* p = s.data();
     auto two = [p](std::size_t i) { return is_digit(p[i]) && is_digit(p[i + 1]) ? (p[i] - '0') * 10 + (p[i + 1] - '0') : -1; };
@@ -108,14 +118,7 @@ bool read_iso_datetime(std::string_view s, std::size_t& used, Date& d, TimeOfDay
     const int hour = two(11), minute = two(14), second = two(17);
     if ((century | year | month | day | hour | minute | second) < 0) return false;
     if (p[4] != '-' || p[7] != '-' || p[10] != ' ' || p[13] != ':' || p[16] != ':') return false;
-    if (s.size() > kLen) {
-        if (is_digit(p[kLen])) return false;
-        std::size_t j = kLen;
-        if (p[j] == ' ') ++j;
-        if (j + 1 < s.size() && (p[j] == 'A' || p[j] == 'P' || p[j] == 'a' || p[j] == 'p') &&
-            (p[j + 1] == 'M' || p[j + 1] == 'm'))
-            return false;
-    }
+    if (!iso_datetime_ends(s)) return false;
     const Date date{century * 100 + year, month, day};
     if (!valid(date) || hour > 23 || minute > 59 || second > 60) return false;
     d = date;

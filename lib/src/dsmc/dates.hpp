@@ -27,6 +27,13 @@ std::optional<TimeOfDay> read_time(std::string_view s, std::size_t& used) noexce
 /// `date<spaces>time` at the start of `s`; `used` gets its length.
 bool read_datetime(std::string_view s, std::size_t& used, Date& d, TimeOfDay& t) noexcept;
 
+/// Length of `YYYY-MM-DD HH:MM:SS`, the prefix of dsmsched.log lines.
+inline constexpr std::size_t kIsoDateTimeLength = 19;
+
+/// Whether the date and time in the first kIsoDateTimeLength bytes of `s` end there: no
+/// digit and no AM/PM follows, so read_datetime reads the same from any line with them.
+bool iso_datetime_ends(std::string_view s) noexcept;
+
 std::string iso(const Date& d);
 std::string iso(const Date& d, const TimeOfDay& t);
 

@@ -4,7 +4,10 @@
 // lines parse exactly like bare ones. State is small: the open session, summary, table and
 // message (for continuation lines); nothing is ever re-read, so time is linear in the input.
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
+
+#include <sys/mman.h>
 
 #include "dsmc/dates.hpp"
 #include "dsmc/labels.hpp"
@@ -148,6 +151,19 @@ bool plausible_label(std::string_view label) noexcept {
     return true;
 }
 
+/// Asks for transparent huge pages under a vector's reserved storage. The summaries of a
+/// large log fill a hundred megabytes that are touched once, in order; with 4 KiB pages a
+/// tenth of the parse went to page faults. Only a hint: nothing changes where it is ignored.
+template <typename T>
+void prefer_huge_pages(const std::vector<T>& v) noexcept {
+    constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
+    const auto begin = reinterpret_cast<std::uintptr_t>(v.data());
+    const auto end = begin + v.capacity() * sizeof(T);
+    const auto first = (begin + kHuge - 1) & ~(kHuge - 1);
+    const auto last = end & ~(kHuge - 1);
+    if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+}
+
 class Parser {
 public:
     /// Reserves room for what an input of `bytes` typically holds, so a large log does not
@@ -158,6 +174,9 @@ public:
         m_r.messages.reserve(std::min(bytes / 512, cap));
         m_r.sessions.reserve(std::min(bytes / 1024, cap));
         m_r.tables.reserve(std::min(bytes / 4096, cap));
+        prefer_huge_pages(m_r.summaries);
+        prefer_huge_pages(m_r.messages);
+        prefer_huge_pages(m_r.sessions);
     }
 
     void line(std::string_view raw);
@@ -182,8 +201,11 @@ private:
     void append_to_message(std::string_view text);
     void close_summary() { m_summary = -1; }
     void close_table() { m_table = -1; }
-    std::string timestamp() const {
-        return m_has_ts ? iso(m_ts_date, m_ts_time) : std::string();
+    bool read_timestamp(std::string_view s, std::size_t& used);
+    std::string timestamp() {
+        if (!m_has_ts) return {};
+        if (m_ts_iso.empty()) m_ts_iso = iso(m_ts_date, m_ts_time);
+        return m_ts_iso;
     }
 
     Report m_r;
@@ -191,6 +213,8 @@ private:
     bool m_has_ts = false;
     Date m_ts_date;
     TimeOfDay m_ts_time;
+    std::string m_ts_iso;               ///< iso() of m_ts_date/m_ts_time once asked for, else empty
+    std::string_view m_last_stamp;      ///< the `YYYY-MM-DD HH:MM:SS` bytes they were read from
 
     // Continuation lines: unrecognised lines after a message are collected as a paragraph
     // and judged when it ends (see flush_paragraph).
@@ -216,7 +240,7 @@ void Parser::line(std::string_view raw) {
     m_has_ts = false;
     if (!s.empty() && is_digit(s[0])) {
         std::size_t used = 0;
-        if (read_datetime(s, used, m_ts_date, m_ts_time) && (used == s.size() || s[used] == ' ' || s[used] == '\t')) {
+        if (read_timestamp(s, used) && (used == s.size() || s[used] == ' ' || s[used] == '\t')) {
             m_has_ts = true;
             s = s.substr(used);
         }
@@ -227,6 +251,23 @@ void Parser::line(std::string_view raw) {
         return;
     }
     dispatch(body);
+}
+
+// The lines of one dsmsched.log second share their prefix (a summary block is some twenty
+// lines), so the date and time read last are kept with the bytes they came from and reused
+// when the next line starts with the same bytes.
+bool Parser::read_timestamp(std::string_view s, std::size_t& used) {
+    const std::size_t n = kIsoDateTimeLength;
+    if (!m_last_stamp.empty() && s.size() >= n && std::memcmp(s.data(), m_last_stamp.data(), n) == 0 &&
+        iso_datetime_ends(s)) {
+        used = n;
+        return true;
+    }
+    m_last_stamp = {};
+    m_ts_iso.clear();
+    if (!read_datetime(s, used, m_ts_date, m_ts_time)) return false;
+    if (used == n && iso_datetime_ends(s)) m_last_stamp = s.substr(0, n);
+    return true;
 }
 
 void Parser::blank() {
