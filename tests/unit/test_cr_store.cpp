@@ -148,6 +148,25 @@ TEST_CASE("canonical JSON and the reuse hash ignore key order and keep-cache set
     CHECK(sha256_hex(std::string(1000, 'a')) == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3");
 }
 
+TEST_CASE("the reuse hash is the digest of the canonical reuse attributes", "[cr][store]") {
+    const std::vector<Json> constraints{Json::object(), nullptr, Json::array({1, 2}), Json("x"),
+                                        {{"keep_cache_disk", 1}}, {{"API", true}, {"keep_cache_ram", 0}, {"ram", 1.5}, {"vcpus", {1, 4}}}};
+    const std::vector<Json> mounts{Json::object(), {{"/out", {{"kind", "tmp"}}}, {"stdin", {{"kind", "text"}, {"content", "a\tb"}}}}};
+    for (const auto& rc : constraints)
+        for (const auto& m : mounts) {
+            Json kept = rc;
+            if (kept.is_object()) {
+                kept.erase("keep_cache_ram");
+                kept.erase("keep_cache_disk");
+            }
+            const Json key{{"command", {"sh", "-c", "echo \"\u00fc\""}}, {"container_image", "img:1"}, {"cwd", "/w"},
+                           {"environment", {{"Z", ""}, {"A", "\u0001"}}}, {"mounts", m}, {"output_path", "/out"},
+                           {"runtime_constraints", kept}};
+            CHECK(reuse_hash(key["command"], "/w", key["environment"], "/out", "img:1", m, rc) ==
+                  sha256_hex(canonical_json(key)));
+        }
+}
+
 TEST_CASE("uuids have the Arvados shape of this store's cluster", "[cr][store]") {
     StoreOptions o;
     o.cluster_id = "abcde";

@@ -194,6 +194,9 @@ Container set_container(Tx& tx, ContainerRequest& r) {
         wanted.uuid = tx.new_uuid(container_infix);
         wanted.state = ContainerState::queued;
         wanted.created_at = wanted.modified_at = tx.now_ms();
+        // Born with the priority update_priorities will compute once `r` is saved (for a
+        // top-level request), so the row is written once rather than inserted then updated.
+        if (r.priority > 0 && !r.requesting_container_uuid) wanted.priority = request_priority_term(r.priority, r.created_at);
         save_container(tx, wanted);
         chosen = std::move(wanted);
     }
@@ -241,8 +244,18 @@ void after_request_saved(Tx& tx, const ContainerRequest& before, ContainerReques
         save_request(tx, r);
         return;
     }
-    const auto c = load_container(tx, *r.container_uuid);
-    if (c && is_final(c->state)) finalize_request(tx, r, *c);
+    // The state alone decides; the whole row (and its JSON) is read only to finalize.
+    bool final_container = false;
+    {
+        auto st = tx.cached("SELECT state FROM containers WHERE uuid = ?");
+        st->bind(1, *r.container_uuid);
+        if (st->step()) {
+            const auto state = parse_container_state(st->get_text(0));
+            final_container = state && is_final(*state);
+        }
+    }
+    if (!final_container) return;
+    if (const auto c = load_container(tx, *r.container_uuid)) finalize_request(tx, r, *c);
 }
 
 void handle_completed(Tx& tx, const Container& c) {

@@ -10,6 +10,12 @@
 
 namespace opskit::cr::detail {
 
+/// §5.1: what one Committed top-level request (priority > 0) adds to its container's
+/// priority; the container's priority is the largest such term.
+constexpr std::int64_t request_priority_term(std::int64_t priority, std::int64_t created_at) {
+    return priority * priority_weight - created_at;
+}
+
 /// The container attributes a request resolves to (image resolved, collection mounts by
 /// PDH, runtime constraints resolved), as a new Queued container not yet saved.
 Container resolve_container(Tx& tx, const ContainerRequest& request);

@@ -4,6 +4,7 @@
 #include <deque>
 #include <set>
 
+#include "lifecycle.hpp"
 #include "opskit/cr/requests.hpp"
 #include "rows.hpp"
 
@@ -18,7 +19,7 @@ std::int64_t compute_container_priority(Tx& tx, std::string_view container_uuid)
     std::int64_t best = 0;
     while (st->step()) {
         const std::int64_t contrib =
-            st->is_null(2) ? st->get_int(0) * priority_weight - st->get_int(1) : st->get_int(2);
+            st->is_null(2) ? detail::request_priority_term(st->get_int(0), st->get_int(1)) : st->get_int(2);
         best = std::max(best, contrib);
     }
     return best;
@@ -46,9 +47,11 @@ void update_priorities(Tx& tx, std::string_view start) {
                 up->run();
             }
         }
+        // No DISTINCT and no IN list: SQLite builds a temporary b-tree for either on every
+        // run; `seen` already skips repeats.
         auto kids = tx.cached(
-            "SELECT DISTINCT r.container_uuid FROM container_requests r JOIN containers c ON c.uuid = r.container_uuid "
-            "WHERE r.requesting_container_uuid = ? AND c.state IN ('Queued','Locked','Running')");
+            "SELECT r.container_uuid FROM container_requests r JOIN containers c ON c.uuid = r.container_uuid "
+            "WHERE r.requesting_container_uuid = ? AND (c.state = 'Queued' OR c.state = 'Locked' OR c.state = 'Running')");
         kids->bind(1, uuid);
         while (kids->step()) todo.push_back(kids->get_text(0));
     }

@@ -283,10 +283,11 @@ StmtLease Tx::cached(const std::string& sql) {
     } else {
         stmt = new Stmt(m_store.m_db, sql);
     }
-    Store::Cache* cache = m_store.m_cache.get();
-    return StmtLease(stmt, [cache, sql](Stmt* s) {
+    // The lease holds the pool itself (map nodes do not move), not a copy of the SQL: one
+    // pointer fits std::function's inline buffer, so a lease allocates nothing.
+    return StmtLease(stmt, [pool = &pool](Stmt* s) {
         s->reset();
-        cache->free[sql].emplace_back(s);
+        pool->emplace_back(s);
     });
 }
 
