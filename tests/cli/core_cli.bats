@@ -123,3 +123,15 @@ YAML
         COMP_WORDS=(crctl -o ''); COMP_CWORD=2; _opskit_crctl; printf '%s\n' \"\${COMPREPLY[@]}\""
     [[ $output == $'table\njson\nyaml' ]] || fail "$output"
 }
+
+@test "usage errors come before any connection: a vmctl verb with nothing selected exits 2" {
+    # the URI points nowhere: had vmctl connected first, it would exit 7
+    export VMCTL_CONNECT="test+unix:///default?socket=$T/none"
+    for verb in stop start reboot destroy recover expunge; do
+        run -2 --separate-stderr vmctl "$verb"
+        [[ $stderr == "vmctl: error: no VM selected: name one or more VMs or globs, or use --all" ]] || fail "$verb: $stderr"
+        [[ -z $output ]]
+    done
+    run -2 --separate-stderr vmctl stop --all --state Bogus
+    [[ $stderr == "vmctl: error: unknown VM state (Bogus): expected "* ]] || fail "$stderr"
+}

@@ -18,6 +18,10 @@ void set_expunge_command(CLI::App& app, cli::Context& ctx) {
     cmd->add_flag("--due", o->due, "every Destroyed VM whose expunge_at has passed");
     cmd->add_flag("--dry-run", o->dry_run, "report what would be done, change nothing");
     ctx.on(cmd, [&ctx, o] {
+        if (!o->due) {  // usage errors come before connecting
+            vm::require_selection(o->sel.selector());
+            if (!o->dry_run) cli::require_yes(o->yes, "expunge", o->sel.patterns.empty() ? "--all" : o->sel.patterns.front());
+        }
         auto backend = open_backend(ctx);
         std::vector<std::string> names;
         if (o->due) {
@@ -29,9 +33,7 @@ void set_expunge_command(CLI::App& app, cli::Context& ctx) {
                 });
             }
         } else {
-            if (!o->dry_run) cli::require_yes(o->yes, "expunge", o->sel.patterns.empty() ? "--all" : o->sel.patterns.front());
-            auto sel = o->sel.selector();
-            names = vm::select_vms(*backend, sel, true);
+            names = vm::select_vms(*backend, o->sel.selector(), true);
         }
         vm::Lifecycle life(*backend, {o->dry_run, true});
         return bulk_result(vm::for_each_vm(names, 1, [&](const std::string& v) { return life.expunge(v); }));

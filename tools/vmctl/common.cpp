@@ -58,9 +58,12 @@ void add_bulk_options(CLI::App* cmd, cli::Context& ctx, BulkOptions& o, const Bu
 }
 
 Result run_bulk(const cli::Context& ctx, const BulkOptions& o, const BulkVerb& verb, const VmOp& op) {
-    const int n = verb.parallel ? parallel(ctx) : 1;  // a bad --parallel fails before connecting
+    // Usage errors (no selection, a bad --state or --parallel) come before connecting.
+    const auto selector = o.sel.selector();
+    vm::require_selection(selector);
+    const int n = verb.parallel ? parallel(ctx) : 1;
     auto backend = open_backend(ctx);
-    const auto names = vm::select_vms(*backend, o.sel.selector(), verb.destroyed);
+    const auto names = vm::select_vms(*backend, selector, verb.destroyed);
     vm::Lifecycle life(*backend, {o.dry_run, !o.no_wait});
     return bulk_result(vm::for_each_vm(names, n, [&](const std::string& v) { return op(life, v); }));
 }

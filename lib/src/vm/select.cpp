@@ -12,10 +12,14 @@ namespace opskit::vm {
 
 bool is_glob(const std::string& text) { return text.find_first_of("*?[") != std::string::npos; }
 
+void require_selection(const Selector& sel, bool empty_means_all) {
+    if (!sel.all && sel.patterns.empty() && !empty_means_all)
+        throw Error(ErrorKind::usage, "no VM selected: name one or more VMs or globs, or use --all");
+}
+
 std::vector<std::string> select_vms(Backend& backend, const Selector& sel, bool include_destroyed, bool empty_means_all) {
+    require_selection(sel, empty_means_all);
     const bool everything = sel.all || (sel.patterns.empty() && empty_means_all);
-    if (!everything && sel.patterns.empty())
-        throw Error(ErrorKind::usage, "VM selection", "(none)", "name one or more VMs or globs, or use --all");
     const bool need_info = sel.state.has_value() || !include_destroyed;
     const bool any_glob = everything || std::any_of(sel.patterns.begin(), sel.patterns.end(), is_glob);
     std::vector<VmInfo> vms;

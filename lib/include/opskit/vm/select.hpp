@@ -19,6 +19,10 @@ struct Selector {
     std::optional<VmState> state;        ///< only VMs in this state
 };
 
+/// Error(usage) when the selector names nothing (no pattern, no --all) and
+/// `empty_means_all` is false: checked before any connection is made.
+void require_selection(const Selector& selector, bool empty_means_all = false);
+
 /// Resolves a selector to VM names, sorted by name for globs and --all and in the given
 /// order for plain names. A plain name that does not exist is kept (its operation
 /// reports not found); a glob that matches nothing is Error(not_found). Destroyed and
