@@ -141,7 +141,7 @@ void validate_constraints(const ContainerRequest& r, bool committed, std::vector
             add(out, std::string("runtime_constraints.") + key, "required when committing: a positive integer or [min, max]");
         else if (!valid_resource(*it))
             add(out, std::string("runtime_constraints.") + key,
-                "=" + it->dump() + " must be a positive integer or a [min, max] range of them");
+                it->dump() + " is not a positive integer or a [min, max] range of them");
     }
     for (const char* key : {"gpu", "cuda"}) {
         const auto it = r.runtime_constraints.find(key);
