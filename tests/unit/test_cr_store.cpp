@@ -5,6 +5,7 @@
 
 #include <fstream>
 
+#include "cr/schema.hpp"
 #include "opskit/cr/canonical.hpp"
 #include "test_cr_fixture.hpp"
 
@@ -29,7 +30,7 @@ TEST_CASE("a new store is 0600 in a 0700 folder, in WAL mode with foreign keys o
     CHECK(mode_of(f.store.path().parent_path()) == 0700);
     CHECK(pragma(f.store, "journal_mode") == "wal");
     CHECK(pragma(f.store, "foreign_keys") == "1");
-    CHECK(f.store.schema_version() == 2);
+    CHECK(f.store.schema_version() == 3);
     f.create();  // a write creates the -wal file with the same mode
     CHECK(mode_of(f.store.path().string() + "-wal") == 0600);
 }
@@ -38,32 +39,55 @@ TEST_CASE("reopening a store keeps its data and version", "[cr][store]") {
     Fixture f;
     const auto r = f.create();
     Store again = Store::open(options_for(f.dir));
-    CHECK(again.schema_version() == 2);
+    CHECK(again.schema_version() == 3);
     CHECK(again.read([&](Tx& tx) { return get_request(tx, r.uuid); }).uuid == r.uuid);
 }
 
 TEST_CASE("a version 1 store is upgraded on open, keeping its data", "[cr][store]") {
-    Fixture f;
-    const auto r = f.create({{"state", "Committed"}, {"priority", 1}});
-    // Put the indexes back as schema step 1 made them, so the file is what an older crctl left.
-    REQUIRE(sqlite3_exec(f.store.handle(),
-                         "DROP INDEX requests_by_created; CREATE INDEX requests_by_created ON container_requests (created_at);"
-                         "DROP INDEX containers_by_queue;"
-                         "CREATE INDEX containers_by_queue ON containers (state, priority DESC, created_at);"
-                         "DROP INDEX requests_by_parent;"
-                         "CREATE INDEX requests_by_parent ON container_requests (requesting_container_uuid, state);"
-                         "DROP INDEX requests_by_log; CREATE INDEX requests_by_log ON container_requests (log_uuid);"
-                         "DROP INDEX requests_by_output; CREATE INDEX requests_by_output ON container_requests (output_uuid);"
-                         "PRAGMA user_version=1",
-                         nullptr, nullptr, nullptr) == SQLITE_OK);
-    Store again = Store::open(options_for(f.dir));
-    CHECK(again.schema_version() == 2);
-    Stmt partial(again.handle(), "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND sql LIKE '%WHERE%IS NOT NULL%'");
-    REQUIRE(partial.step());
-    CHECK(partial.get_int(0) == 3);
-    const auto back = again.read([&](Tx& tx) { return get_request(tx, r.uuid); });
-    CHECK(back.container_uuid == r.container_uuid);
-    CHECK(again.read([&](Tx& tx) { return queued_containers(tx); }).size() == 1);
+    const opskit_test::TempDir tmp{"crctl-test"};
+    const StoreOptions o = options_for(tmp.path);
+    fs::create_directories(o.path.parent_path());
+    // The file an older crctl left: schema step 1 only, one container and its request.
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(o.path.c_str(), &db) == SQLITE_OK);
+    const std::string v1 = std::string("PRAGMA journal_mode=WAL;") + detail::migration_sql(1) +
+                           "PRAGMA application_id=" + std::to_string(detail::application_id) + "; PRAGMA user_version=1;"
+                           "INSERT INTO containers (uuid, state, command, container_image, cwd, environment, mounts, "
+                           "output_path, runtime_constraints, scheduling_parameters, priority, reuse_hash, created_at, "
+                           "modified_at) VALUES ('zzzzz-dz642-000000000000001', 'Queued', '[\"true\"]', 'img', '/', '{}', "
+                           "'{}', '/out', '{}', '{}', 7, 'h', 1, 1);"
+                           "INSERT INTO container_requests (uuid, state, command, container_image, cwd, environment, "
+                           "mounts, output_path, runtime_constraints, scheduling_parameters, priority, container_uuid, "
+                           "container_count, container_count_max, created_at, modified_at) VALUES "
+                           "('zzzzz-xvhdk-000000000000001', 'Committed', '[\"true\"]', 'img', '/', '{}', '{}', '/out', "
+                           "'{}', '{}', 1, 'zzzzz-dz642-000000000000001', 1, 3, 1, 1);";
+    REQUIRE(sqlite3_exec(db, v1.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+
+    Store store = Store::open(o);
+    CHECK(store.schema_version() == detail::current_schema_version());
+    auto count = [&](const char* sql) {
+        Stmt st(store.handle(), sql);
+        REQUIRE(st.step());
+        return st.get_int(0);
+    };
+    CHECK(count("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND sql LIKE '%WHERE%IS NOT NULL%'") == 3);
+    CHECK(count("SELECT count(*) FROM sqlite_schema WHERE sql LIKE '%state IN (%'") == 0);
+    {
+        Stmt check(store.handle(), "PRAGMA integrity_check");
+        REQUIRE(check.step());
+        CHECK(check.get_text(0) == "ok");
+    }
+    const auto r = store.read([&](Tx& tx) { return get_request(tx, "zzzzz-xvhdk-000000000000001"); });
+    CHECK(r.container_uuid == std::optional<std::string>("zzzzz-dz642-000000000000001"));
+    CHECK(store.read([&](Tx& tx) { return queued_containers(tx); }).size() == 1);
+    // The rewritten constraints still refuse an unknown state.
+    CHECK(sqlite3_exec(store.handle(), "UPDATE containers SET state = 'Bogus'", nullptr, nullptr, nullptr) == SQLITE_CONSTRAINT_CHECK);
+    CHECK(sqlite3_exec(store.handle(), "UPDATE container_requests SET state = 'Bogus'", nullptr, nullptr, nullptr) ==
+          SQLITE_CONSTRAINT_CHECK);
+    // And the upgraded store works as a new one does.
+    const auto made = store.write([&](Tx& tx) { return create_request(tx, minimal({{"state", "Committed"}, {"priority", 1}})); });
+    CHECK(made.container_uuid.has_value());
 }
 
 TEST_CASE("a missing store is refused when creation is not allowed", "[cr][store]") {

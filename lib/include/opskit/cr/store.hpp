@@ -4,7 +4,7 @@
 // WAL mode, a busy timeout instead of "database is locked", foreign keys on, and versioned
 // migrations (PRAGMA user_version). The file is created 0600 in a 0700 folder.
 //
-// Schema (version 2; see lib/src/cr/schema.cpp — the dispatch engineer may add tables through
+// Schema (version 3; see lib/src/cr/schema.cpp — the dispatch engineer may add tables through
 // a new migration step there, never by editing an applied one):
 //   containers          uuid, state, command, container_image, cwd, environment, mounts,
 //                       output_path, runtime_constraints, scheduling_parameters, priority,
