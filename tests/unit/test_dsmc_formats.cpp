@@ -234,3 +234,34 @@ TEST_CASE("hostile bytes never crash and stay linear", "[dsmc][robust]") {
     CHECK(parse_output("").verdict == "success");
     CHECK(parse_output("no newline at end").lines == 1);
 }
+
+TEST_CASE("scheduler-log timestamps: repeated prefixes, AM/PM after one, invalid dates", "[dsmc][dates]") {
+    const std::string text =
+        "2019-03-26 03:07:11 ANS1483I Schedule log pruning started.\n"
+        "2019-03-26 03:07:11 ANS1484I Schedule log pruning finished successfully.\n"
+        "2019-03-26 03:07:11 PM ANS1228E Sending of object '/a' failed.\n"
+        "2019-03-26 03:07:11\tANS1802E Incremental backup of '/' finished with 1 failure(s)\n"
+        "2019-02-29 03:07:11 ANS1228E not a date, so not a message line\n"
+        "2019-03-26 03:07:111 ANS1228E a seventh digit, so no timestamp\n"
+        "2020-02-29 23:59:60 ANS1483I leap day and leap second\n";
+    const Report r = parse_output(text);
+    REQUIRE(r.messages.size() == 5);
+    CHECK(r.messages[0].timestamp == "2019-03-26T03:07:11");
+    CHECK(r.messages[1].timestamp == "2019-03-26T03:07:11");
+    CHECK(r.messages[2].timestamp == "2019-03-26T15:07:11");
+    CHECK(r.messages[3].timestamp == "2019-03-26T03:07:11");
+    CHECK(r.messages[4].timestamp == "2020-02-29T23:59:60");
+    CHECK(to_iso("2019-03-26 24:00:00") == "");
+    CHECK(to_iso("2019-13-26 03:07:11") == "");
+}
+
+TEST_CASE("lines of every length around the 8-byte scan are split exactly", "[dsmc][robust]") {
+    std::string text;
+    for (std::size_t n = 0; n < 40; ++n) text += "ANS1228E " + std::string(n, static_cast<char>('a' + n % 26)) + "\n";
+    text += "ANS1228E last";  // no newline at the end
+    const Report r = parse_output(text);
+    REQUIRE(r.messages.size() == 41);
+    for (std::size_t n = 0; n < 40; ++n) CHECK(r.messages[n].text == std::string(n, static_cast<char>('a' + n % 26)));
+    CHECK(r.messages[40].text == "last");
+    CHECK(r.lines == 41);
+}
