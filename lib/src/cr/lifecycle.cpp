@@ -186,7 +186,7 @@ std::optional<Container> find_reusable(Tx& tx, const Container& wanted, const Js
     return std::nullopt;
 }
 
-Container set_container(Tx& tx, ContainerRequest& r) {
+bool set_container(Tx& tx, ContainerRequest& r) {
     Container wanted = resolve_container(tx, r);
     std::optional<Container> chosen;
     if (r.use_existing) chosen = find_reusable(tx, wanted, r.scheduling_parameters);
@@ -198,11 +198,13 @@ Container set_container(Tx& tx, ContainerRequest& r) {
         // top-level request), so the row is written once rather than inserted then updated.
         if (r.priority > 0 && !r.requesting_container_uuid) wanted.priority = request_priority_term(r.priority, r.created_at);
         save_container(tx, wanted);
-        chosen = std::move(wanted);
+        r.container_uuid = wanted.uuid;
+        r.container_count += 1;
+        return true;
     }
     r.container_uuid = chosen->uuid;
     r.container_count += 1;
-    return *chosen;
+    return false;
 }
 
 void finalize_request(Tx& tx, ContainerRequest& r, const Container& c) {
@@ -230,7 +232,12 @@ void finalize_request(Tx& tx, ContainerRequest& r, const Container& c) {
     save_request(tx, r);
 }
 
-void after_request_saved(Tx& tx, const ContainerRequest& before, ContainerRequest& r) {
+void after_request_saved(Tx& tx, const ContainerRequest& before, ContainerRequest& r, bool new_container) {
+    // A container set_container just made for a top-level request already carries the
+    // priority update_priorities would compute, has no child requests (its uuid is new) and is
+    // Queued: there is nothing to propagate or finalize, and three queries are saved.
+    if (new_container && !r.requesting_container_uuid && !before.container_uuid && r.state == RequestState::committed)
+        return;
     const bool relevant = before.uuid.empty() || before.state != r.state || before.priority != r.priority ||
                           before.container_uuid != r.container_uuid;
     if (relevant) {

@@ -28,11 +28,13 @@ std::optional<Container> find_reusable(Tx& tx, const Container& wanted, const Js
 
 /// Commits `request` (already in state Committed, container_uuid null): resolves or reuses
 /// a container, sets container_uuid and container_count. Saves the container, not the request.
-Container set_container(Tx& tx, ContainerRequest& request);
+/// True when it created a new container rather than reusing one.
+bool set_container(Tx& tx, ContainerRequest& request);
 
 /// After a request was saved: recompute priorities of its old and new container trees, and
-/// finalize it at once if its container is already final (or it has none).
-void after_request_saved(Tx& tx, const ContainerRequest& before, ContainerRequest& request);
+/// finalize it at once if its container is already final (or it has none). `new_container`:
+/// set_container just created the request's container (see there).
+void after_request_saved(Tx& tx, const ContainerRequest& before, ContainerRequest& request, bool new_container = false);
 
 /// §6.2: output/log records, state Final. Saves the request.
 void finalize_request(Tx& tx, ContainerRequest& request, const Container& container);

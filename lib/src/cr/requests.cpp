@@ -213,9 +213,9 @@ ContainerRequest create_request(Tx& tx, const Json& attributes, const Caller& ca
     detail::validate_request(r, true, problems);
     if (!problems.empty()) throw ValidationError("new request", std::move(problems));
     r.created_at = r.modified_at = tx.now_ms();
-    if (r.state == RequestState::committed) detail::set_container(tx, r);
+    const bool new_container = r.state == RequestState::committed && detail::set_container(tx, r);
     detail::save_request(tx, r);
-    detail::after_request_saved(tx, ContainerRequest{}, r);
+    detail::after_request_saved(tx, ContainerRequest{}, r, new_container);
     return r;
 }
 
@@ -261,10 +261,10 @@ ContainerRequest update_request(Tx& tx, std::string_view uuid, const Json& chang
     detail::validate_request(r, r.state == RequestState::committed, problems);
     if (!problems.empty()) throw ValidationError(uuid, std::move(problems));
     r.modified_at = tx.now_ms();
-    if (before.state == RequestState::uncommitted && r.state == RequestState::committed && !r.container_uuid)
-        detail::set_container(tx, r);
+    const bool new_container = before.state == RequestState::uncommitted && r.state == RequestState::committed &&
+                               !r.container_uuid && detail::set_container(tx, r);
     detail::save_request(tx, r);
-    detail::after_request_saved(tx, before, r);
+    detail::after_request_saved(tx, before, r, new_container);
     return r;
 }
 
