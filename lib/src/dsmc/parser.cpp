@@ -10,6 +10,10 @@
 
 #include <sys/mman.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "dsmc/dates.hpp"
 #include "dsmc/labels.hpp"
 #include "dsmc/numbers.hpp"
@@ -144,10 +148,20 @@ std::string read_version(std::string_view s) {
 }
 
 /// The first `c` in [p, end), or end. Lines are some fifty bytes, too short for memchr's
-/// vector setup to pay off, so eight bytes are tested at a time with integer arithmetic:
+/// setup to pay off, so the bytes are tested inline: sixteen at a time with SSE2 (every
+/// x86-64 has it), then eight at a time with integer arithmetic, where
 /// (x - 0x01…) & ~x & 0x80… marks the zero bytes of x = word ^ c…, the lowest mark exactly
 /// (a borrow can only add marks above it).
 const char* find_byte(const char* p, const char* end, char c) noexcept {
+#if defined(__SSE2__)
+    const __m128i pattern16 = _mm_set1_epi8(c);
+    while (end - p >= 16) {
+        const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        const auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, pattern16)));
+        if (mask != 0) return p + std::countr_zero(mask);
+        p += 16;
+    }
+#endif
     if constexpr (std::endian::native == std::endian::little) {
         constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
         constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
