@@ -64,19 +64,28 @@ inline std::string_view next_token(std::string_view s, std::string_view& rest) n
 
 /// `Inode changed` → `inode_changed`, `Client-deduplicated` → `client_deduplicated`.
 inline std::string snake_case(std::string_view label) {
-    std::string out;
-    out.reserve(label.size());
+    // Composed in a stack buffer and copied into the string once: appending byte by byte
+    // checked the capacity each time, for every key of every table row. Keys are at most
+    // 80 bytes; a longer label is composed on the heap the same way.
+    char local[192];
+    std::string heap;
+    char* begin = local;
+    if (2 * label.size() > sizeof local) {
+        heap.resize(2 * label.size());
+        begin = heap.data();
+    }
+    char* p = begin;
     bool pending_sep = false;
     for (char c : label) {
         if (is_alpha(c) || is_digit(c)) {
-            if (pending_sep && !out.empty()) out.push_back('_');
+            if (pending_sep && p != begin) *p++ = '_';
             pending_sep = false;
-            out.push_back(to_lower(c));
+            *p++ = to_lower(c);
         } else {
             pending_sep = true;
         }
     }
-    return out;
+    return std::string(begin, p);
 }
 
 }  // namespace opskit::dsmc::detail
