@@ -484,6 +484,21 @@ TEST_CASE("output_ttl sets trash_at and delete_at of the output", "[cr][request]
     }
 }
 
+TEST_CASE("reuse ignores keep-cache settings even though the stored constraints differ", "[cr][request][reuse]") {
+    // The reuse hash leaves keep_cache_* out, but the stored runtime_constraints keep them: the
+    // candidate's text differs from the wanted one and the comparison falls back to the
+    // parsed attributes, which still count it as the same work.
+    Fixture f;
+    const auto first = f.create(minimal({{"state", "Committed"}, {"priority", 1},
+                                         {"runtime_constraints", {{"vcpus", 1}, {"ram", 2}, {"keep_cache_ram", 1000}}}}));
+    const auto second = f.create(minimal({{"state", "Committed"}, {"priority", 1},
+                                          {"runtime_constraints", {{"vcpus", 1}, {"ram", 2}, {"keep_cache_ram", 2000}}}}));
+    CHECK(second.container_uuid == first.container_uuid);
+    const auto third = f.create(minimal({{"state", "Committed"}, {"priority", 1},
+                                         {"runtime_constraints", {{"vcpus", 1}, {"ram", 3}, {"keep_cache_ram", 1000}}}}));
+    CHECK(third.container_uuid != first.container_uuid);
+}
+
 TEST_CASE("a request committed onto a finished container is Final at once", "[cr][request][reuse]") {
     Fixture f;
     auto cr = f.create({{"priority", 1}, {"state", "Committed"}});

@@ -23,8 +23,8 @@ Container resolve_container(Tx& tx, const ContainerRequest& request);
 /// §4.2: ranges → first element; keep_cache_ram 0/absent → the store default.
 Json resolve_runtime_constraints(const Json& constraints, std::int64_t default_keep_cache_ram);
 
-/// §4.3: the preferred reusable container for `wanted`, if any.
-std::optional<Container> find_reusable(Tx& tx, const Container& wanted, const Json& request_scheduling);
+/// §4.3: the uuid of the preferred reusable container for `wanted`, if any.
+std::optional<std::string> find_reusable(Tx& tx, const Container& wanted, const Json& request_scheduling);
 
 /// Commits `request` (already in state Committed, container_uuid null): resolves or reuses
 /// a container, sets container_uuid and container_count. Saves the container, not the request.

@@ -70,17 +70,19 @@ ContainerRequest read_request(const Stmt& row) {
     return r;
 }
 
-Container read_container(const Stmt& row) {
+Container read_container(const Stmt& row, bool with_work) {
     Container c;
     c.uuid = row.get_text(0);
     c.state = parse_container_state(row.get_text(1)).value_or(ContainerState::queued);
-    c.command = row.get_json(2);
     c.container_image = row.get_text(3);
     c.cwd = row.get_text(4);
-    c.environment = row.get_json(5);
-    c.mounts = row.get_json(6);
     c.output_path = row.get_text(7);
-    c.runtime_constraints = row.get_json(8);
+    if (with_work) {
+        c.command = row.get_json(2);
+        c.environment = row.get_json(5);
+        c.mounts = row.get_json(6);
+        c.runtime_constraints = row.get_json(8);
+    }
     c.scheduling_parameters = row.get_json(9);
     c.priority = row.get_int(10);
     c.lock_count = row.get_int(11);

@@ -26,7 +26,9 @@ std::string select_where(const std::string& columns, std::string_view table,
                          std::initializer_list<std::pair<bool, std::string_view>> conditions, std::string_view tail);
 
 ContainerRequest read_request(const Stmt& row);
-Container read_container(const Stmt& row);
+/// `with_work` false leaves command, environment, mounts and runtime_constraints unparsed
+/// (default values), for callers that only rank or identify containers.
+Container read_container(const Stmt& row, bool with_work = true);
 Collection read_collection(const Stmt& row);
 
 /// Insert or overwrite the whole row (modified_at as given).

@@ -107,6 +107,11 @@ std::string Stmt::get_text(int column) const {
     if (!text) return {};
     return std::string(reinterpret_cast<const char*>(text), static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, column)));
 }
+std::string_view Stmt::get_view(int column) const {
+    const auto* text = sqlite3_column_text(m_stmt, column);
+    if (!text) return {};
+    return {reinterpret_cast<const char*>(text), static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, column))};
+}
 std::optional<std::string> Stmt::get_opt_text(int column) const {
     if (is_null(column)) return std::nullopt;
     return get_text(column);

@@ -107,6 +107,8 @@ public:
     std::int64_t get_int(int column) const;
     double get_double(int column) const;
     std::string get_text(int column) const;
+    /// The column's text without a copy; valid until the next step() or reset().
+    std::string_view get_view(int column) const;
     std::optional<std::string> get_opt_text(int column) const;
     std::optional<std::int64_t> get_opt_int(int column) const;
     Json get_json(int column) const;
