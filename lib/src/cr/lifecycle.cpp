@@ -147,14 +147,20 @@ std::optional<std::string> find_reusable(Tx& tx, const Container& wanted, const 
     // Candidates share the reuse hash, so their stored work attributes are, barring a hash
     // collision, the wanted ones in the same canonical text. Comparing that text spares
     // parsing four JSON columns per candidate; any difference (also 1 vs 1.0, equal as JSON,
-    // or other keep_cache_* values) goes to same_work on the parsed row as before.
-    const std::string command = canonical_json(wanted.command), environment = canonical_json(wanted.environment),
-                      mounts = canonical_json(wanted.mounts), constraints = canonical_json(wanted.runtime_constraints);
+    // or other keep_cache_* values) goes to same_work on the parsed row as before. The texts
+    // are made at the first candidate: new work has none.
+    std::string command, environment, mounts, constraints;
     std::vector<Container> candidates;
     {
         auto st = tx.cached(sql);
         st->bind(1, wanted.reuse_hash);
         while (st->step()) {
+            if (command.empty()) {
+                command = canonical_json(wanted.command);
+                environment = canonical_json(wanted.environment);
+                mounts = canonical_json(wanted.mounts);
+                constraints = canonical_json(wanted.runtime_constraints);
+            }
             const bool identical = st->get_view(2) == command && st->get_view(3) == wanted.container_image &&
                                    st->get_view(4) == wanted.cwd && st->get_view(5) == environment &&
                                    st->get_view(6) == mounts && st->get_view(7) == wanted.output_path &&
