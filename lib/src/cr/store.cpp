@@ -208,7 +208,21 @@ Store Store::open(StoreOptions options) {
                 if (tables.get_int(0) != 0)
                     throw Error(ErrorKind::unavailable, "cannot open store", path.string(), "not a crctl store");
             }
-            for (int v = version + 1; v <= detail::current_schema_version(); ++v) tx.exec(detail::migration_sql(v));
+            // Step 3 edits table text through writable_schema, which a SQLite built or set up
+            // "defensive" refuses; lift that for the steps only.
+            struct Undefended {
+                sqlite3* db;
+                int was = 0;
+                explicit Undefended(sqlite3* handle) : db(handle) {
+                    sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, -1, &was);
+                    sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 0, nullptr);
+                }
+                ~Undefended() { sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, was, nullptr); }
+            };
+            {
+                const Undefended steps(store.m_db);
+                for (int v = version + 1; v <= detail::current_schema_version(); ++v) tx.exec(detail::migration_sql(v));
+            }
             tx.exec("PRAGMA application_id=" + std::to_string(detail::application_id) + "; PRAGMA user_version=" +
                     std::to_string(detail::current_schema_version()));
         });
