@@ -5,10 +5,11 @@
 //   bench <crctl binary> <N>...        e.g. bench build/bin/crctl 1000 10000 100000
 //
 // What bounds the figures (callgrind and perf, 2 cores, late 2026):
-// - A create+commit of new work is ~230k instructions; about half is SQLite writing two rows
-//   (request: table + uuid + 4 indexes; container: table + uuid + 3 indexes), the rest JSON
-//   dumps for the columns and the reuse hash. Two bare INSERTs of such rows alone cost
-//   ~20 us at 100k rows, so 100k requests/s is out of reach with this schema.
+// - In the batch a new request is ~230k instructions; about half is SQLite writing two rows
+//   (request: table, uuid and two indexes, the partial ones stay empty for top-level
+//   requests; container: table, uuid, reuse-hash and queue indexes), the rest JSON dumps for
+//   the columns and the reuse hash. Two bare INSERTs of such rows alone take ~20 us at 100k
+//   rows, so 100k requests/s is out of reach with this schema.
 // - A reuse commit's instructions are flat in the store size (325k at 1k rows, 344k at 100k;
 //   the index probe is one of them); what grows is kernel time: pread of pages that no longer
 //   fit SQLite's page cache and WAL/checkpoint writes of more distinct pages.
