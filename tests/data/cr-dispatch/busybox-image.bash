@@ -15,9 +15,15 @@ require_busybox_image() {
         cp /bin/busybox "$root/bin/busybox"
         for applet in sh echo cat ls sleep true false mkdir printf date; do ln -s busybox "$root/bin/$applet"; done
         tar -C "$root" -cf "$root.tar" . || skip "cannot build the image tarball"
-        podman import "$root.tar" "$CRD_IMAGE" >/dev/null 2>&1 || { rm -rf "$root" "$root.tar"; skip "podman import failed"; }
+        local why
+        if ! why=$(podman import "$root.tar" "$CRD_IMAGE" 2>&1 >/dev/null); then
+            rm -rf "$root" "$root.tar"
+            # e.g. rootless podman without /etc/subuid ranges for this user
+            skip "podman import failed: $(tail -n 1 <<<"$why")"
+        fi
         rm -rf "$root" "$root.tar"
     fi
-    podman run --rm "${CRD_ENGINE_ARGS[@]}" "$CRD_IMAGE" /bin/true >/dev/null 2>&1 ||
-        skip "podman cannot run containers here (needs runc and lower ulimits, see platform notes)"
+    local why
+    why=$(podman run --rm "${CRD_ENGINE_ARGS[@]}" "$CRD_IMAGE" /bin/true 2>&1 >/dev/null) ||
+        skip "podman cannot run containers here: $(tail -n 1 <<<"$why")"
 }
