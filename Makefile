@@ -17,8 +17,11 @@ $(BUILD)/CMakeCache.txt: | deps
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD)
 
+# ctest shows a test's output only when it fails: list what was skipped here, and why, after.
 test: build
-	cd $(BUILD) && ctest --output-on-failure
+	@cd $(BUILD) && { ctest --output-on-failure; rc=$$?; \
+	  grep -hoE '# skip .*|skipped: .*' Testing/Temporary/LastTest.log | sort | uniq -c | \
+	    sed -E 's/^ *([0-9]+) (# skip |skipped: )/skipped here (\1): /'; exit $$rc; }
 
 demo: build
 	scripts/demo $(BUILD)
