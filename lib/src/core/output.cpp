@@ -180,7 +180,8 @@ std::string render_result(const Result& result, const PrintOptions& options) {
         break;
     }
     }
-    return redact(out);
+    redact_in_place(out);
+    return out;
 }
 
 void print_result(const Result& result, const PrintOptions& options, std::FILE* out) {

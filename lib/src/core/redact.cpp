@@ -30,14 +30,18 @@ void clear_secrets() {
     secrets().clear();
 }
 
-std::string redact(std::string_view text) {
-    std::string out(text);
+void redact_in_place(std::string& text) {
     std::lock_guard lock(g_mutex);
     for (const auto& s : secrets()) {
-        for (std::size_t pos = out.find(s); pos != std::string::npos; pos = out.find(s, pos + 3)) {
-            out.replace(pos, s.size(), "***");
+        for (std::size_t pos = text.find(s); pos != std::string::npos; pos = text.find(s, pos + 3)) {
+            text.replace(pos, s.size(), "***");
         }
     }
+}
+
+std::string redact(std::string_view text) {
+    std::string out(text);
+    redact_in_place(out);
     return out;
 }
 

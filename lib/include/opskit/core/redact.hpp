@@ -18,4 +18,7 @@ void clear_secrets();
 /// Returns text with every registered secret replaced by `***`.
 std::string redact(std::string_view text);
 
+/// The same, in place: no copy of a large document (`bkctl parse` of a big log).
+void redact_in_place(std::string& text);
+
 }  // namespace opskit
