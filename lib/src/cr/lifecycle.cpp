@@ -210,7 +210,8 @@ bool set_container(Tx& tx, ContainerRequest& r) {
     Container wanted = resolve_container(tx, r);
     std::optional<std::string> chosen;
     if (r.use_existing) chosen = find_reusable(tx, wanted, r.scheduling_parameters);
-    if (!chosen) {
+    const bool created = !chosen;
+    if (created) {
         wanted.uuid = tx.new_uuid(container_infix);
         wanted.state = ContainerState::queued;
         wanted.created_at = wanted.modified_at = tx.now_ms();
@@ -218,13 +219,11 @@ bool set_container(Tx& tx, ContainerRequest& r) {
         // top-level request), so the row is written once rather than inserted then updated.
         if (r.priority > 0 && !r.requesting_container_uuid) wanted.priority = request_priority_term(r.priority, r.created_at);
         save_container(tx, wanted);
-        r.container_uuid = wanted.uuid;
-        r.container_count += 1;
-        return true;
+        chosen = wanted.uuid;
     }
     r.container_uuid = std::move(chosen);
     r.container_count += 1;
-    return false;
+    return created;
 }
 
 void finalize_request(Tx& tx, ContainerRequest& r, const Container& c) {
