@@ -14,7 +14,7 @@ void set_destroy_command(CLI::App& app, cli::Context& ctx) {
         std::string volumes;
     };
     auto o = std::make_shared<Opts>();
-    const BulkVerb verb{true, false, false};  // destroy always waits for the VM to stop
+    const BulkVerb verb{.no_wait = false};  // destroy always waits for the VM to stop
     add_bulk_options(cmd, ctx, o->bulk, verb);
     cmd->add_flag("--force", o->force, "power a running VM off at once instead of a graceful stop");
     ctx.config_option(cmd, "--timeout", "vmctl.stop_timeout", "graceful stop deadline before powering off");

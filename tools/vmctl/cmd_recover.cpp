@@ -6,7 +6,7 @@ namespace opskit::vmctl {
 void set_recover_command(CLI::App& app, cli::Context& ctx) {
     auto* cmd = app.add_subcommand("recover", "take Destroyed VMs back to Stopped");
     auto o = std::make_shared<BulkOptions>();
-    const BulkVerb verb{false, false, true};
+    const BulkVerb verb{.parallel = false, .no_wait = false, .destroyed = true};
     add_bulk_options(cmd, ctx, *o, verb);
     ctx.on(cmd, [&ctx, o, verb] {
         return run_bulk(ctx, *o, verb, [](vm::Lifecycle& life, const std::string& v) { return life.recover(v); });
