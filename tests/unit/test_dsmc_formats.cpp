@@ -125,17 +125,27 @@ TEST_CASE("server actlog ANE lines parse like bare summary lines", "[dsmc][ane]"
     CHECK(r.verdict == "error");
 }
 
-TEST_CASE("OCR-damaged ids are repaired, the printed id kept", "[dsmc][messages]") {
-    const Report r = parse_output("ANS12471 Waiting for files from the server...\nANS1O92W No files matching\n");
-    REQUIRE(r.messages.size() == 2);
-    CHECK(r.messages[0].code == "ANS1247I");
-    CHECK(r.messages[0].raw_code == "ANS12471");
-    CHECK(r.messages[0].severity == Severity::info);
-    CHECK(r.messages[1].code == "ANS1092W");
-    CHECK(r.messages[1].raw_code == "ANS1O92W");
-    CHECK(r.verdict == "warning");
-    // Words that merely start like an id are not messages.
+TEST_CASE("message ids: three letters, four digits, a severity letter, a boundary", "[dsmc][messages]") {
+    // A digit where the severity letter stands (OCR `ANS12471`), a letter among the digits,
+    // a fifth digit or a glued suffix are text, not messages (issue 15).
+    CHECK(parse_output("ANS12471 Waiting for files from the server...\n").messages.empty());
+    CHECK(parse_output("ANS1O92W No files matching\n").messages.empty());
+    CHECK(parse_output("ANS12345E five digits\n").messages.empty());
+    CHECK(parse_output("ANS1234EX glued\nANS1234e lower case letter\n").messages.empty());
     CHECK(parse_output("ANSWERS are here\nANS1234X nope\nANNOUNCE: x\n").messages.empty());
+    // Boundaries: space, tab, colon, end of line.
+    const Report r = parse_output("ANS1247I Waiting\nANS1092W: colon\nANS1228E\nANR2579E\tTab\nANS9999K odd letter\n");
+    REQUIRE(r.messages.size() == 5);
+    CHECK(r.messages[0].code == "ANS1247I");
+    CHECK(r.messages[0].raw_code.empty());
+    CHECK(r.messages[1].code == "ANS1092W");
+    CHECK(r.messages[1].severity == Severity::warning);
+    CHECK(r.messages[2].code == "ANS1228E");
+    CHECK(r.messages[2].text.empty());
+    CHECK(r.messages[3].prefix == "ANR");
+    CHECK(r.messages[4].code == "ANS9999K");
+    CHECK(r.messages[4].severity == Severity::info);
+    CHECK(r.verdict == "error");
 }
 
 TEST_CASE("return codes: the last printed wins, rc maps to the generic verdict", "[dsmc][verdict]") {

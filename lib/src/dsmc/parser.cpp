@@ -26,65 +26,41 @@ namespace {
 
 using namespace detail;
 
-/// A message id at the start of a line: `ANS1228E`, tolerating OCR damage.
+/// A message id at the start of a line: `ANS1228E`.
 struct MessageId {
     char prefix[4] = {0, 0, 0, 0};
     int number = 0;
     Severity severity = Severity::info;
-    bool repaired = false;
+    char letter = 'I';  ///< the severity letter as printed (upper case)
     std::size_t length = 8;
 };
 
-/// Digit, or a character OCR commonly reads for one (O → 0, l/I/| → 1); -1 otherwise.
-int ocr_digit(char c, bool& repaired) noexcept {
-    if (is_digit(c)) return c - '0';
-    repaired = true;
-    switch (c) {
-        case 'O': case 'o': return 0;
-        case 'l': case 'I': case '|': return 1;
-        default: return -1;
-    }
-}
-
+// Exactly three letters (`AN` and one more: ANS client, ANE client-on-server, ANR server),
+// four ASCII digits and a severity letter, then a boundary. Anything else is text: a fifth
+// digit (`ANS12345`), or a digit where the letter stands (`ANS12471`, as OCR or a bad paste
+// makes it), would otherwise turn prose and file names into messages. `K` is accepted as a
+// letter (issue 15); no document found says what it means, so it counts as info and the
+// printed letter is kept in the code.
 bool read_message_id(std::string_view s, MessageId& id) noexcept {
     if (s.size() < 8 || s[0] != 'A' || s[1] != 'N' || !is_upper(s[2])) return false;
     if (s.size() > 8 && s[8] != ' ' && s[8] != '\t' && s[8] != ':') return false;
-    bool repaired = false;
-    int real_digits = 0;
     int number = 0;
-    for (int i = 3; i < 7; ++i) {
-        bool r = false;
-        const int d = ocr_digit(s[static_cast<std::size_t>(i)], r);
-        if (d < 0) return false;
-        if (!r) ++real_digits;
-        repaired = repaired || r;
-        number = number * 10 + d;
+    for (std::size_t i = 3; i < 7; ++i) {
+        if (!is_digit(s[i])) return false;
+        number = number * 10 + (s[i] - '0');
     }
-    if (real_digits < 3) return false;
     const char sev = s[7];
-    auto severity = severity_from_letter(sev);
-    if (!severity) {
-        if (sev == '1' || sev == 'l' || sev == '|' || sev == '!') severity = Severity::info;
-        else return false;
-    }
-    if (sev < 'A' || sev > 'Z') repaired = true;
+    Severity severity = Severity::info;
+    if (sev == 'K') severity = Severity::info;
+    else if (auto known = severity_from_letter(sev); known && is_upper(sev)) severity = *known;
+    else return false;
     id.prefix[0] = 'A';
     id.prefix[1] = 'N';
     id.prefix[2] = s[2];
     id.number = number;
-    id.severity = *severity;
-    id.repaired = repaired;
+    id.severity = severity;
+    id.letter = sev;
     return true;
-}
-
-char severity_letter(Severity s) noexcept {
-    switch (s) {
-        case Severity::info: return 'I';
-        case Severity::warning: return 'W';
-        case Severity::error: return 'E';
-        case Severity::severe: return 'S';
-    }
-    return 'I';
 }
 
 /// `Return code = 12`, `return code was 8` (ANS1901I); nullopt if the text has neither.
@@ -224,6 +200,8 @@ private:
     void dispatch(std::string_view body);
     bool table_line(std::string_view body);
     bool label_line(std::string_view body, bool from_ane);
+    bool ane_label_inside(std::string_view rest);
+    bool ends_table(std::string_view body);
     void message(const MessageId& id, std::string_view body);
     void summary_value(const Label& label, std::string_view value);
     void unknown_summary_value(std::string_view label, std::string_view value);
@@ -364,14 +342,10 @@ void Parser::dispatch(std::string_view body) {
     MessageId id;
     if (body[0] == 'A' && body.size() >= 8 && body[1] == 'N' && read_message_id(body, id)) {
         if (id.prefix[2] == 'E') {
-            // Server actlog form: `ANE4952I (Session: n, Node: X)  Total number of …: 1  (SESSION: n)`.
-            std::string_view rest = trim_left(body.substr(8));
-            if (starts_with(rest, "(")) {
-                const auto close = rest.find(')');
-                if (close != std::string_view::npos && close < 120 && iequals(rest.substr(1, 7), "Session"))
-                    rest = trim_left(rest.substr(close + 1));
-            }
-            if (!rest.empty() && label_line(rest, true)) return;
+            // Server actlog form: `ANE4952I (Session: n, Node: X)  Total number of …: 1  (SESSION: n)`,
+            // or with anything else (an elision, a pasted prefix) before the label.
+            const std::string_view rest = trim_left(body.substr(8));
+            if (!rest.empty() && (label_line(rest, true) || ane_label_inside(rest))) return;
         }
         message(id, body);
         return;
@@ -453,7 +427,33 @@ bool Parser::table_line(std::string_view body) {
         }
     }
     if (!t.rows.empty() && parse_detail(body, t.rows.back())) return true;
+    // A query backup/archive/image/filespace table survives lines that are not rows: an
+    // elision pasted into a ticket (`...`, `[...]`, `<snip>`), a wrapped path, a stray remark.
+    // Only a line that starts something else ends it.
+    if (!ends_table(body)) return true;
     close_table();
+    return false;
+}
+
+// What ends a query table: a message, a summary or `Return code` line, a new table header,
+// a session header or banner, a scheduler record marker, file progress, or a prompt.
+bool Parser::ends_table(std::string_view body) {
+    MessageId id;
+    if (body[0] == 'A' && read_message_id(body, id)) return true;
+    if (!table_kind_of_header(body).empty()) return true;
+    if (starts_with(body, "Session established with server ") || starts_with(body, "--- SCHEDULEREC")) return true;
+    if ((body[0] == 'R' || body[0] == 'r') && starts_with(body.substr(1), "eturn code")) return true;
+    if (body.find("-->") != std::string_view::npos) return true;
+    if (body.find("Version ") != std::string_view::npos && !read_version(body).empty()) return true;
+    // A prompt: `tsm>`, `Protect>`, `dsmc>` (a word of letters right before `>`).
+    {
+        std::size_t i = 0;
+        while (i < body.size() && i < 24 && is_alpha(body[i])) ++i;
+        if (i > 0 && i < body.size() && body[i] == '>') return true;
+    }
+    const std::size_t n = body.size() < 90 ? body.size() : 90;
+    const auto colon = body.substr(0, n).find(':');
+    if (colon != std::string_view::npos && find_label(trim_right(body.substr(0, colon))) != nullptr) return true;
     return false;
 }
 
@@ -497,6 +497,29 @@ bool Parser::label_line(std::string_view body, bool from_ane) {
         !trim(value).empty()) {
         unknown_summary_value(trim_right(label), trim(value));
         return true;
+    }
+    return false;
+}
+
+// The catalogue label of an ANE line whose text does not start with it: each colon in the
+// first part of the line is tried as the end of a label, and each word start before it as its
+// beginning (labels are some 20 to 48 bytes, so this is a few dozen exact lookups per ANE
+// line, which are rare next to client lines).
+bool Parser::ane_label_inside(std::string_view rest) {
+    constexpr std::size_t kScan = 240;
+    const std::size_t n = rest.size() < kScan ? rest.size() : kScan;
+    for (std::size_t colon = 0; colon < n; ++colon) {
+        if (rest[colon] != ':') continue;
+        const std::size_t from = colon > 48 ? colon - 48 : 0;
+        for (std::size_t start = from; start + 2 <= colon; ++start) {
+            if (!is_upper(rest[start]) || (start > 0 && rest[start - 1] != ' ' && rest[start - 1] != '\t' &&
+                                           rest[start - 1] != ')' && rest[start - 1] != '.'))
+                continue;
+            const std::string_view candidate = rest.substr(start);
+            const Label* l = find_label(trim_right(candidate.substr(0, colon - start)));
+            if (l == nullptr || l->kind == ValueKind::session) continue;
+            return label_line(candidate, true);
+        }
     }
     return false;
 }
@@ -603,9 +626,8 @@ void Parser::message(const MessageId& id, std::string_view body) {
         digits[i] = static_cast<char>('0' + n % 10);
         n /= 10;
     }
-    digits[4] = severity_letter(id.severity);
+    digits[4] = id.letter;
     m.code.append(digits, 5);
-    if (id.repaired) m.raw_code = std::string(body.substr(0, 8));
     m.text = std::string(trim(body.substr(8)));
     m.line = m_line;
     if (m_has_ts) m.timestamp = timestamp();
