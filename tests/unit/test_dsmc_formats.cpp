@@ -275,3 +275,67 @@ TEST_CASE("lines of every length around the 8-byte scan are split exactly", "[ds
     CHECK(r.messages[40].text == "last");
     CHECK(r.lines == 41);
 }
+
+TEST_CASE("query backup -detail: a table ends only at a message, summary, header or prompt", "[dsmc][tables]") {
+    const std::string text =
+        "             Size      Backup Date                Mgmt Class           A/I File\n"
+        "             ----      -----------                ----------           --- ----\n"
+        "           1,024  B  2019-08-06 23:35:07          DEFAULT               A  /home/a\n"
+        "\tModified: 2019-08-01 10:00:00  Accessed: 2019-08-02 11:00:00  Inode changed: 2019-08-03 12:00:00\n"
+        "\n"
+        "[...]\n"
+        "<snip>\n"
+        "...\n"
+        "           2,048  B  2019-08-06 23:35:08          DEFAULT               I  /home/b/a/very/long/path/that\n"
+        "wraps/onto/the/next/line\n"
+        "        Modified: 2019-08-04 10:00:00  Accessed: 2019-08-05 11:00:00\n"
+        "ANS1092W No more files\n"
+        "           4,096  B  2019-08-06 23:35:09          DEFAULT               A  /not/a/row/any/more\n";
+    const Report r = parse_output(text);
+    REQUIRE(r.tables.size() == 1);
+    const Table& t = r.tables[0];
+    REQUIRE(t.rows.size() == 2);
+    CHECK(t.rows[0].name == "/home/a");
+    REQUIRE(t.rows[0].fields.size() == 3);
+    CHECK(t.rows[0].fields[2].first == "inode_changed");
+    CHECK(t.rows[0].fields[2].second == "2019-08-03T12:00:00");
+    CHECK(t.rows[1].active == false);
+    REQUIRE(t.rows[1].fields.size() == 2);
+    CHECK(t.rows[1].fields[1].second == "2019-08-05T11:00:00");
+    REQUIRE(r.messages.size() == 1);
+    CHECK(r.messages[0].code == "ANS1092W");
+
+    // A summary line and a prompt end a table too.
+    const Report s = parse_output(
+        "  Size      Backup Date        Mgmt Class A/I File\n"
+        "   512  12-09-2011 19:57:09    STANDARD    A  /x\n"
+        "Total number of objects inspected:  3\n"
+        "   512  12-09-2011 19:57:09    STANDARD    A  /y\n");
+    REQUIRE(s.tables.size() == 1);
+    CHECK(s.tables[0].rows.size() == 1);
+    CHECK(s.summaries.size() == 1);
+    const Report p = parse_output(
+        "  Size      Backup Date        Mgmt Class A/I File\n"
+        "   512  12-09-2011 19:57:09    STANDARD    A  /x\n"
+        "tsm> q ba /y\n"
+        "   512  12-09-2011 19:57:09    STANDARD    A  /y\n");
+    REQUIRE(p.tables.size() == 1);
+    CHECK(p.tables[0].rows.size() == 1);
+}
+
+TEST_CASE("actlog ANE summary lines: any prefix before the label, value ends before (SESSION: n)", "[dsmc][actlog]") {
+    const Report r = parse_output(
+        "09/16/2022 12:34:01  ANE4952I (Session: 7, Node: N1)  Total number of objects inspected:  1,234  (SESSION: 7)\n"
+        "09/16/2022 12:34:01  ANE4961I ... Total number of bytes transferred:  1.00 KB  (SESSION: 7)\n"
+        "09/16/2022 12:34:01  ANE4964I [x] Elapsed processing time:  00:00:10 (SESSION: 7)\n"
+        "09/16/2022 12:34:02  ANE4005E Error processing '/x': file not found (SESSION: 7)\n");
+    REQUIRE(r.summaries.size() == 1);
+    const Summary& s = r.summaries[0];
+    CHECK(s.objects_inspected == 1234u);
+    CHECK(s.bytes_transferred == 1024u);
+    CHECK(s.raw_value("bytes_transferred") == "1.00 KB");
+    CHECK(s.elapsed_s == Approx(10));
+    CHECK(s.timestamp == "2022-09-16T12:34:01");
+    REQUIRE(r.messages.size() == 1);
+    CHECK(r.messages[0].code == "ANE4005E");
+}

@@ -426,13 +426,16 @@ bool Parser::table_line(std::string_view body) {
             return true;
         }
     }
-    if (!t.rows.empty() && parse_detail(body, t.rows.back())) return true;
     // A query backup/archive/image/filespace table survives lines that are not rows: an
     // elision pasted into a ticket (`...`, `[...]`, `<snip>`), a wrapped path, a stray remark.
-    // Only a line that starts something else ends it.
-    if (!ends_table(body)) return true;
-    close_table();
-    return false;
+    // Only a line that starts something else ends it (checked before the -detail form, which
+    // a summary line `Label:  value` would also fit).
+    if (ends_table(body)) {
+        close_table();
+        return false;
+    }
+    if (!t.rows.empty()) parse_detail(body, t.rows.back());
+    return true;
 }
 
 // What ends a query table: a message, a summary or `Return code` line, a new table header,
