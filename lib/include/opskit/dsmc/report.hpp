@@ -37,8 +37,9 @@ struct Session {
     int line = 0;                    ///< 1-based line of the first header line
 };
 
-/// One ANS/ANE/ANR message. OCR-damaged ids (`ANS12471`) are repaired into `code` and the
-/// printed id is kept in `raw_code` (empty when it was intact).
+/// One ANS/ANE/ANR message. An id is exactly `AN` + a letter, four digits and a severity
+/// letter (I W E S K) followed by a space, colon, tab or the line end; anything else, OCR
+/// damage such as `ANS12471` included, is text (issue 15).
 struct Message {
     std::string code;      ///< `ANS1228E`
     std::string prefix;    ///< `ANS`, `ANE`, `ANR`
@@ -46,7 +47,7 @@ struct Message {
     Severity severity = Severity::info;
     std::string text;      ///< text after the id; continuation lines appended after '\n'
     int line = 0;          ///< 1-based line of the id
-    std::string raw_code;  ///< the id as printed when it had to be repaired, else empty
+    std::string raw_code;  ///< kept for the JSON schema; always empty since ids are no longer repaired
     std::string timestamp; ///< ISO 8601 of a dsmsched.log/actlog line prefix, else empty
 };
 
