@@ -89,13 +89,13 @@ void read_mode(Reader& r, const Json& spec) {
     if (const Json* rep = r.object(*mode, "Replicated", "Mode.Replicated")) {
         r.only(*rep, "Mode.Replicated", {"Replicas"});
         if (rep->contains("Replicas") && (*rep)["Replicas"] != 1)
-            r.problem("Mode.Replicated.Replicas", "a container request runs one task, not " + (*rep)["Replicas"].dump());
+            r.problem("Mode.Replicated.Replicas", "a container request runs one task, not " + (*rep)["Replicas"].dump(-1, ' ', false, Json::error_handler_t::replace));
     }
     if (const Json* job = r.object(*mode, "ReplicatedJob", "Mode.ReplicatedJob")) {
         r.only(*job, "Mode.ReplicatedJob", {"MaxConcurrent", "TotalCompletions"});
         for (const char* k : {"MaxConcurrent", "TotalCompletions"})
             if (job->contains(k) && !(*job)[k].is_null() && (*job)[k] != 1)
-                r.problem(fmt::format("Mode.ReplicatedJob.{}", k), "a container request runs one task, not " + (*job)[k].dump());
+                r.problem(fmt::format("Mode.ReplicatedJob.{}", k), "a container request runs one task, not " + (*job)[k].dump(-1, ' ', false, Json::error_handler_t::replace));
     }
 }
 
@@ -205,7 +205,7 @@ void read_container_spec(Reader& r, const Json& task, Json& req) {
                 const auto eq = text.find('=');
                 const std::string name = text.substr(0, eq);
                 if (eq == std::string::npos || !is_env_name(name)) {
-                    r.problem(p + ".Env", fmt::format("{} is not NAME=VALUE", e.dump()));
+                    r.problem(p + ".Env", fmt::format("{} is not NAME=VALUE", e.dump(-1, ' ', false, Json::error_handler_t::replace)));
                     continue;
                 }
                 if (name == "CRCTL_CONTAINER_UUID") continue;  // the dispatcher sets it for each container
@@ -285,7 +285,7 @@ void read_placement(Reader& r, const Json& task, Json& req, const SwarmOptions& 
     std::size_t i = 0;
     for (const auto& c : (*pl)["Constraints"]) {
         const std::string path = fmt::format("{}.Constraints[{}]", p, i++);
-        const std::string text = c.is_string() ? c.get<std::string>() : c.dump();
+        const std::string text = c.is_string() ? c.get<std::string>() : c.dump(-1, ' ', false, Json::error_handler_t::replace);
         const bool fits = c.is_string() && at != std::string::npos && text.size() > tmpl.size() - 2 &&
                           text.starts_with(tmpl.substr(0, at)) && text.ends_with(tmpl.substr(at + 2));
         const std::string name = fits ? text.substr(at, text.size() - (tmpl.size() - 2)) : std::string();
