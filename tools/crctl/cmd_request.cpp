@@ -1,11 +1,15 @@
 // crctl request create|commit|update|cancel|show|list|delete: the client side of container
 // requests. Each verb is one store transaction (library calls only); --dry-run runs the
 // same transaction and rolls it back.
+#include <iostream>
+#include <iterator>
 #include <memory>
 
 #include "commands.hpp"
 #include "opskit/core/error.hpp"
+#include "opskit/core/fs.hpp"
 #include "opskit/cr/requests.hpp"
+#include "opskit/cr/swarm/service_spec.hpp"
 #include "store_cli.hpp"
 
 namespace opskit::crctl {
@@ -20,17 +24,32 @@ Result one(Json value) { return Result{std::move(value), {}, nullptr, ExitCode::
 void add_create(CLI::App* parent, cli::Context& ctx) {
     struct Options {
         RequestFlags request;
+        std::string from_swarm;
         bool commit = false, dry_run = false;
     };
     auto o = std::make_shared<Options>();
     auto* cmd = parent->add_subcommand("create", "create a request from --file and/or flags; --commit commits it too");
     add_request_flags(cmd, o->request);
+    cmd->add_option("--from-swarm", o->from_swarm,
+                    "a Docker Swarm ServiceSpec (JSON or YAML, `docker service inspect` output too; - = stdin) "
+                    "instead of --file");
     cmd->add_flag("--commit", o->commit, "commit in the same step (like state: Committed in a spec)");
     cmd->add_flag("--dry-run", o->dry_run, "validate and show the result, store nothing");
     add_store_option(cmd, ctx);
     ctx.on(cmd, [o, &ctx] {
         o->request.flags.commit = o->commit;
-        const Json spec = spec_from_flags(o->request, ctx);
+        Json base;
+        if (!o->from_swarm.empty()) {
+            if (!o->request.file.empty())
+                throw Error(ErrorKind::usage, "conflicting options", "--file, --from-swarm", "give one spec source");
+            const bool in = o->from_swarm == "-";
+            const std::string text = in ? std::string(std::istreambuf_iterator<char>(std::cin), {}) : read_file(o->from_swarm);
+            const std::string name = in ? "stdin" : o->from_swarm;
+            cr::swarm::SwarmOptions swarm;
+            swarm.constraint_template = ctx.config().get_string("crctl.swarm_constraint");
+            base = cr::swarm::request_from_service_spec(cr::swarm::parse_service_spec(text, name), name, swarm);
+        }
+        const Json spec = spec_from_flags(o->request, ctx, base);
         const auto caller = cr::Caller::from_environment();
         auto store = open_store(ctx);
         return one(audited("request.create", "", o->dry_run, [&] {

@@ -61,7 +61,7 @@ void add_request_flags(CLI::App* cmd, RequestFlags& o) {
     cmd->add_option("command", o.flags.command, "the command, after --");
 }
 
-Json spec_from_flags(const RequestFlags& o, const cli::Context& ctx) {
+Json spec_from_flags(const RequestFlags& o, const cli::Context& ctx, const Json& given) {
     cr::FlagSpec f = o.flags;
     auto set = [](std::optional<std::string>& field, const std::string& value) {
         if (!value.empty()) field = value;
@@ -79,7 +79,7 @@ Json spec_from_flags(const RequestFlags& o, const cli::Context& ctx) {
     set(f.max_run_time, o.max_run_time);
     f.priority = o.priority;
     f.container_count_max = o.container_count_max;
-    const Json base = o.file.empty() ? Json() : cr::load_spec_file(o.file);
+    const Json base = !given.is_null() ? given : o.file.empty() ? Json() : cr::load_spec_file(o.file);
     return cr::build_spec(base, f, ctx.config().get_string("crctl.default_image"));
 }
 

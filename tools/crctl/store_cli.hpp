@@ -43,8 +43,9 @@ struct RequestFlags {
 /// --output-ttl, --partitions, --max-run-time and the positional command.
 void add_request_flags(CLI::App* cmd, RequestFlags& flags);
 
-/// The spec they describe (file overlaid with flags, or flag defaults).
-Json spec_from_flags(const RequestFlags& flags, const cli::Context& ctx);
+/// The spec they describe (file overlaid with flags, or flag defaults). A non-null `base`
+/// (e.g. converted from a swarm service spec) stands in for --file.
+Json spec_from_flags(const RequestFlags& flags, const cli::Context& ctx, const Json& base = Json());
 
 /// Runs `fn` in one write transaction and returns its JSON; with `dry_run` the transaction
 /// is rolled back after computing the same result.

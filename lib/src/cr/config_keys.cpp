@@ -17,6 +17,9 @@ std::vector<ConfigKey> crctl_config_keys() {
         {"crctl", "container_count_max", ValueType::integer, 3,
          "containers a request may use (first run plus retries) when it does not say"},
         {"crctl", "busy_timeout", ValueType::duration, 60, "how long a verb waits for another writer of the store"},
+        // Docker Swarm (request create --from-swarm, container export --format swarm)
+        {"crctl", "swarm_constraint", ValueType::string, "node.labels.partition==%P",
+         "swarm placement constraint of a partition (%P = its name)"},
         // dispatch (crctl dispatch, crctl run --local)
         {"crctl", "runtime_program", ValueType::string, nullptr,
          "program of the runtime (default: bwrap, podman, /usr/bin/docker)"},
