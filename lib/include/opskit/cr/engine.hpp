@@ -6,7 +6,9 @@
 // Rules every engine keeps:
 // - Methods that talk to the engine throw Error(unavailable) when it cannot be reached
 //   (the loop then loses nothing and tries again next pass), Error(failed) when the engine
-//   refused one request (the container goes back to Queued with the error).
+//   refused one request (the container goes back to Queued with the error and a back-off),
+//   Error(usage) when a request can never run there (Cancelled, the message naming the
+//   constraint).
 // - poll() is one look at all our jobs; the other calls act on one job each.
 // - Nothing here opens the store: only the loop writes it.
 #pragma once
