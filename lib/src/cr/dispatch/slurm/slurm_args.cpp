@@ -23,8 +23,9 @@ std::uint64_t scratch_bytes(const RunSpec& s) {
     if (!s.mounts.is_object()) return 0;
     for (const auto& [target, m] : s.mounts.items()) {
         (void)target;
-        if (m.is_object() && m.value("kind", "") == "tmp" && m.contains("capacity") && m["capacity"].is_number_unsigned())
-            sum += m["capacity"].get<std::uint64_t>();
+        if (m.is_object() && m.value("kind", "") == "tmp" && m.contains("capacity") && m["capacity"].is_number_integer() &&
+            m["capacity"].get<std::int64_t>() > 0)
+            sum += static_cast<std::uint64_t>(m["capacity"].get<std::int64_t>());
     }
     return sum;
 }
