@@ -1,11 +1,14 @@
-// crctl container list|show|lock|unlock|start|complete|cancel: containers as a dispatcher
-// (or an operator standing in for one) drives them. The plumbing verbs take the holder
-// identity from --holder (config crctl.holder); cancel without --holder is administrative.
+// crctl container list|show|lock|unlock|start|complete|cancel|exec: containers as a
+// dispatcher (or an operator standing in for one) drives them. The plumbing verbs take the
+// holder identity from --holder (config crctl.holder); cancel without --holder is
+// administrative. `exec` is the node side of a remote engine: it runs one container from its
+// spool record and never opens the store.
 #include <memory>
 
 #include "commands.hpp"
 #include "opskit/core/error.hpp"
 #include "opskit/cr/containers.hpp"
+#include "opskit/cr/spool.hpp"
 #include "store_cli.hpp"
 
 namespace opskit::crctl {
@@ -151,6 +154,22 @@ void add_list(CLI::App* parent, cli::Context& ctx) {
     });
 }
 
+void add_exec(CLI::App* parent, cli::Context& ctx) {
+    struct Options {
+        std::string uuid, spool;
+    };
+    auto o = std::make_shared<Options>();
+    auto* cmd = parent->add_subcommand("exec", "node side of a remote engine: run a container from its spool record");
+    cmd->add_option("uuid", o->uuid, "container UUID")->required();
+    cmd->add_option("--spool", o->spool, "the spool folder the dispatcher wrote the record into")->required();
+    ctx.on(cmd, [o] {
+        const int code = cr::exec_from_spool(cr::Spool(o->spool), o->uuid);
+        Result r = one(Json{{"uuid", o->uuid}, {"exit_code", code}});
+        r.exit_code = static_cast<ExitCode>(code);
+        return r;
+    });
+}
+
 }  // namespace
 
 void set_container_command(CLI::App& app, cli::Context& ctx) {
@@ -178,6 +197,7 @@ void set_container_command(CLI::App& app, cli::Context& ctx) {
                      return cr::complete_container(tx, uuid, holder, r);
                  });
     add_cancel(cmd, ctx);
+    add_exec(cmd, ctx);
 }
 
 }  // namespace opskit::crctl

@@ -1,7 +1,9 @@
-// crctl dispatch [--once | --follow]: the local dispatcher. --once (the default) is for
-// cron: it runs what it can, waits for what it started, and exits; an overlapping run exits
-// 6 at once. --follow is for a service: it keeps polling until SIGTERM/SIGINT, then stops
-// and hands back what it runs.
+// crctl dispatch [--engine local|slurm] [--once | --follow]: the dispatcher. --once (the
+// default) is for cron: with the local engine it runs what it can, waits for what it
+// started, and exits; with a remote engine it makes one pass and never waits. An
+// overlapping run of any engine exits 6 at once (one dispatcher lock per store). --follow
+// is for a service: it keeps polling until SIGTERM/SIGINT; the local engine then hands back
+// what it runs, a remote engine leaves its jobs to the next dispatcher.
 #include <fmt/format.h>
 
 #include <cstdio>
@@ -12,6 +14,7 @@
 #include "opskit/core/term.hpp"
 #include "opskit/cr/dispatch.hpp"
 #include "opskit/cr/dispatch_config.hpp"
+#include "opskit/cr/engine_dispatch.hpp"
 
 namespace opskit::crctl {
 
@@ -26,6 +29,8 @@ void set_dispatch_command(CLI::App& app, cli::Context& ctx) {
     auto* once = cmd->add_flag("--once", opts->once, "one pass: run what fits, wait for it, exit (default)");
     cmd->add_flag("--follow", opts->follow, "keep polling the queue until SIGTERM or SIGINT")->excludes(once);
     add_store_option(cmd, ctx);
+    ctx.config_option(cmd, "--engine", "crctl.engine", "local (this host) or slurm");
+    ctx.config_option(cmd, "--spool", "crctl.spool", "spool folder shared with the nodes (remote engines)");
     ctx.config_option(cmd, "--runtime", "crctl.runtime", "host, podman or docker");
     ctx.config_option(cmd, "--runtime-program", "crctl.runtime_program", "program of the runtime (bwrap, podman, /usr/bin/docker)");
     ctx.config_option(cmd, "--max-parallel", "crctl.max_parallel", "containers run at once (0 = as many as fit)");
@@ -33,21 +38,33 @@ void set_dispatch_command(CLI::App& app, cli::Context& ctx) {
     ctx.config_option(cmd, "--kill-grace", "crctl.kill_grace", "SIGTERM to SIGKILL delay when stopping a container");
     cmd->add_option("--partition", opts->partition, "serve only containers whose partitions include NAME or are empty");
     ctx.on(cmd, [opts, &ctx] {
+        const auto engine_name = cr::engine_name_from(ctx.config());
         auto store = open_store(ctx);
+        const bool verbose_events = ctx.verbose() > 0;
+        auto on_event = [verbose_events](std::string_view line) {
+            if (verbose_events) std::fprintf(stderr, "crctl: %.*s\n", static_cast<int>(line.size()), line.data());
+            else progress(line);
+        };
+        Result result;
+        result.columns = {{"uuid", "UUID"}, {"state", "STATE"}, {"exit_code", "EXIT"}, {"output", "OUTPUT"}, {"note", "NOTE"}};
+        if (engine_name != "local") {
+            auto engine = cr::remote_engine_from(ctx.config(), store, engine_name);
+            auto eopts = cr::engine_dispatch_options_from(ctx.config());
+            eopts.follow = opts->follow;
+            eopts.on_event = on_event;
+            const auto lock = cr::acquire_dispatch_lock(store, std::nullopt);
+            cr::EngineDispatcher dispatcher(store, *engine, std::move(eopts));
+            result.value = dispatcher.run().to_json();
+            result.table_value = result.value["containers"];
+            return result;
+        }
         auto options = cr::dispatch_options_from(ctx.config());
         options.follow = opts->follow;
         if (!opts->partition.empty()) options.partition = opts->partition;
-        const bool verbose = ctx.verbose() > 0;
-        options.on_event = [verbose](std::string_view line) {
-            if (verbose) std::fprintf(stderr, "crctl: %.*s\n", static_cast<int>(line.size()), line.data());
-            else progress(line);
-        };
+        options.on_event = on_event;
         const auto lock = cr::acquire_dispatch_lock(store, options.partition);
         cr::Dispatcher dispatcher(store, std::move(options));
-        const auto summary = dispatcher.run();
-        Result result;
-        result.value = summary.to_json();
-        result.columns = {{"uuid", "UUID"}, {"state", "STATE"}, {"exit_code", "EXIT"}, {"output", "OUTPUT"}, {"note", "NOTE"}};
+        result.value = dispatcher.run().to_json();
         result.table_value = result.value["containers"];
         return result;
     });

@@ -1,12 +1,15 @@
-// crctl run [request options] [--local] -- COMMAND…: for scripts and CI. Creates and commits a
-// request, then waits for it; a reused result is printed at once. With --local the container
-// runs in this process when no dispatcher serves the store. Exits with the container's exit
+// crctl run [request options] [--local | --engine E] -- COMMAND…: for scripts and CI. Creates
+// and commits a request, then waits for it; a reused result is printed at once. With --local
+// the container runs in this process when no dispatcher serves the store; with --engine
+// slurm this process drives dispatcher passes while it can take the dispatcher lock. Exits with the container's exit
 // code (1 when it was cancelled, the cli.md code when it never got that far) and prints the
 // tail of its log on failure.
 #include <fmt/format.h>
 
+#include <chrono>
 #include <cstdio>
 #include <memory>
+#include <thread>
 
 #include "commands.hpp"
 #include "store_cli.hpp"
@@ -16,6 +19,9 @@
 #include "opskit/cr/containers.hpp"
 #include "opskit/cr/dispatch.hpp"
 #include "opskit/cr/dispatch_config.hpp"
+#include "opskit/cr/engine_dispatch.hpp"
+#include "opskit/core/process.hpp"
+#include "opskit/core/error.hpp"
 #include "opskit/cr/requests.hpp"
 
 namespace opskit::crctl {
@@ -26,12 +32,15 @@ void set_run_command(CLI::App& app, cli::Context& ctx) {
         RequestFlags request;
         std::string timeout;
         bool local = false;
+        std::string engine;
     };
     auto opts = std::make_shared<Options>();
     auto* cmd = app.add_subcommand("run", "create and commit a request, wait for it, exit with its exit code");
     add_request_flags(cmd, opts->request);
     cmd->add_flag("--local", opts->local, "run the container in this process when no dispatcher serves the store");
+    cmd->add_option("--engine", opts->engine, "drive passes of this remote engine (slurm) while no dispatcher serves the store");
     cmd->add_option("--timeout", opts->timeout, "give up waiting after DURATION (exit 8)");
+    ctx.config_option(cmd, "--spool", "crctl.spool", "spool folder shared with the nodes (remote engines)");
     add_store_option(cmd, ctx);
     ctx.config_option(cmd, "--runtime", "crctl.runtime", "runtime of --local: host, podman or docker");
     ctx.config_option(cmd, "--runtime-program", "crctl.runtime_program", "program of the runtime");
@@ -43,10 +52,36 @@ void set_run_command(CLI::App& app, cli::Context& ctx) {
         std::optional<Duration> timeout;
         if (!opts->timeout.empty()) timeout = parse_duration(opts->timeout);
 
+        if (!opts->engine.empty() && opts->engine != "local" && opts->engine != "slurm")
+            throw Error(ErrorKind::usage, "invalid --engine", opts->engine, "expected local or slurm");
+        if (opts->engine == "local") opts->local = true;
         auto store = open_store(ctx);
+        std::unique_ptr<cr::Engine> engine;
+        if (opts->engine == "slurm") engine = cr::remote_engine_from(cfg, store, opts->engine);
         auto request = store.write([&](cr::Tx& tx) { return cr::create_request(tx, spec, cr::Caller::from_environment()); });
         const bool reused = request.state == cr::RequestState::final_;
         audit("run", request.uuid, "committed", request.container_uuid ? *request.container_uuid : "");
+        const auto started = std::chrono::steady_clock::now();
+        while (engine && request.state != cr::RequestState::final_) {
+            // Drive passes while we can take the dispatcher lock; wait while another holds it.
+            try {
+                const auto lock = cr::acquire_dispatch_lock(store, std::nullopt);
+                auto eopts = cr::engine_dispatch_options_from(cfg);
+                eopts.on_event = [](std::string_view line) { progress(line); };
+                cr::EngineDispatcher dispatcher(store, *engine, std::move(eopts));
+                dispatcher.pass();
+            } catch (const Error& e) {
+                if (e.kind() != ErrorKind::busy && e.kind() != ErrorKind::unavailable) throw;
+                progress(e.what());
+            }
+            request = store.read([&](cr::Tx& tx) { return cr::get_request(tx, request.uuid); });
+            if (request.state == cr::RequestState::final_) break;
+            if (timeout && std::chrono::steady_clock::now() - started >= *timeout)
+                throw Error(ErrorKind::timeout, "container request", request.uuid, "not final within --timeout");
+            if (interrupted_by() != 0) throw Error(ErrorKind::failed, "container request", request.uuid, "interrupted while waiting");
+            const auto nap = cfg.get_duration("crctl.poll_interval");
+            std::this_thread::sleep_for(std::chrono::milliseconds(std::max<long>(10, static_cast<long>(nap.count()))));
+        }
         while (request.state != cr::RequestState::final_) {
             if (opts->local && request.container_uuid && !cr::dispatcher_is_serving(store)) {
                 const auto c = store.read([&](cr::Tx& tx) { return cr::find_container(tx, *request.container_uuid); });

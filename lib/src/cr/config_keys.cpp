@@ -29,6 +29,20 @@ std::vector<ConfigKey> crctl_config_keys() {
         {"crctl", "max_parallel", ValueType::integer, 0, "containers a dispatcher runs at once (0 = as many as fit)"},
         {"crctl", "poll_interval", ValueType::duration, 1, "how often a dispatcher looks at the queue when idle"},
         {"crctl", "kill_grace", ValueType::duration, 10, "SIGTERM to SIGKILL delay when a dispatcher stops a container"},
+        // engines (crctl dispatch --engine, crctl run --engine)
+        {"crctl", "engine", ValueType::string, "local", "what runs containers: local (this host) or slurm"},
+        {"crctl", "spool", ValueType::string, nullptr,
+         "spool folder every node mounts at the same path (run records and results of a remote engine)"},
+        {"crctl", "submit_backoff", ValueType::duration, 10, "how long a container waits after its submission failed"},
+        {"crctl", "slurm_sbatch", ValueType::string, "sbatch", "sbatch program"},
+        {"crctl", "slurm_squeue", ValueType::string, "squeue", "squeue program"},
+        {"crctl", "slurm_scontrol", ValueType::string, "scontrol", "scontrol program"},
+        {"crctl", "slurm_scancel", ValueType::string, "scancel", "scancel program"},
+        {"crctl", "slurm_sbatch_args", ValueType::string_list,
+         Json::array({"--mem=%M", "--cpus-per-task=%C", "--tmp=%T", "--partition=%P"}),
+         "extra sbatch arguments: %U uuid, %C vcpus, %M MiB RAM, %T MiB scratch, %P partitions, %W minutes, %%"},
+        {"crctl", "slurm_nice_spread", ValueType::integer, 10, "least Slurm priority gap between neighbours in container priority order"},
+        {"crctl", "slurm_crctl", ValueType::string, nullptr, "crctl program the batch jobs run (default: this crctl)"},
     };
 }
 

@@ -104,7 +104,7 @@ Container lock_container(Tx& tx, std::string_view uuid, std::string_view holder)
     return c;
 }
 
-Container unlock_container(Tx& tx, std::string_view uuid, std::string_view holder) {
+Container unlock_container(Tx& tx, std::string_view uuid, std::string_view holder, const Json& runtime_status) {
     Container c = get_container(tx, uuid);
     if (c.state != ContainerState::locked)
         throw Error(ErrorKind::conflict, "cannot unlock container", uuid, "cannot unlock when " + state_of(c));
@@ -116,6 +116,8 @@ Container unlock_container(Tx& tx, std::string_view uuid, std::string_view holde
             std::to_string(c.lock_count) + ")";
         return finish(tx, std::move(c), ContainerState::cancelled);
     }
+    if (runtime_status.is_object())
+        for (const auto& [key, value] : runtime_status.items()) c.runtime_status[key] = value;
     c.state = ContainerState::queued;
     c.locked_by.reset();
     c.modified_at = tx.now_ms();

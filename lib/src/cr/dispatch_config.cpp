@@ -1,6 +1,9 @@
 // The crctl config section → StoreOptions / DispatchOptions (see dispatch_config.hpp).
 #include "opskit/cr/dispatch_config.hpp"
 
+#include "opskit/core/error.hpp"
+#include "opskit/cr/slurm.hpp"
+
 namespace opskit::cr {
 
 StoreOptions store_options_from(const Config& config) {
@@ -31,6 +34,39 @@ DispatchOptions dispatch_options_from(const Config& config) {
     d.poll_interval = config.get_duration("crctl.poll_interval");
     d.kill_grace = config.get_duration("crctl.kill_grace");
     return d;
+}
+
+std::string engine_name_from(const Config& config) {
+    auto name = config.get_string("crctl.engine");
+    if (name != "local" && name != "slurm")
+        throw Error(ErrorKind::usage, "invalid engine", name, "expected local or slurm");
+    return name;
+}
+
+std::unique_ptr<Engine> remote_engine_from(const Config& config, const Store& store, std::string_view name) {
+    if (name != "slurm") throw Error(ErrorKind::usage, "invalid engine", name, "expected slurm");
+    SlurmOptions o;
+    o.sbatch = config.get_string("crctl.slurm_sbatch");
+    o.squeue = config.get_string("crctl.slurm_squeue");
+    o.scontrol = config.get_string("crctl.slurm_scontrol");
+    o.scancel = config.get_string("crctl.slurm_scancel");
+    o.sbatch_args = config.get_list("crctl.slurm_sbatch_args");
+    o.nice_spread = config.get_int("crctl.slurm_nice_spread");
+    if (config.is_set("crctl.spool")) o.spool = std::filesystem::absolute(config.get_string("crctl.spool"));
+    if (config.is_set("crctl.slurm_crctl")) o.crctl_program = config.get_string("crctl.slurm_crctl");
+    o.data_dir = std::filesystem::absolute(store.data_dir());
+    const auto d = dispatch_options_from(config);
+    o.runtime = d.runtime;
+    o.runtime_program = d.program;
+    o.engine_args = d.engine_extra_args;
+    return make_slurm_engine(std::move(o));
+}
+
+EngineDispatchOptions engine_dispatch_options_from(const Config& config) {
+    EngineDispatchOptions e;
+    e.poll_interval = config.get_duration("crctl.poll_interval");
+    e.backoff = config.get_duration("crctl.submit_backoff");
+    return e;
 }
 
 }  // namespace opskit::cr

@@ -43,8 +43,10 @@ Container lock_container(Tx& tx, std::string_view uuid, std::string_view holder)
 
 /// Locked → Queued (runtime_status reset to {}), or → Cancelled when lock_count reached
 /// max_dispatch_attempts (then retry/finalize as for any cancel). Another holder →
-/// Error(conflict).
-Container unlock_container(Tx& tx, std::string_view uuid, std::string_view holder);
+/// Error(conflict). `runtime_status` (an object) is set after the reset, so a dispatcher can
+/// say why it handed the container back (a failed submission, a back-off time).
+Container unlock_container(Tx& tx, std::string_view uuid, std::string_view holder,
+                           const Json& runtime_status = Json::object());
 
 /// Locked → Running (started_at set). Another holder → Error(conflict).
 Container start_container(Tx& tx, std::string_view uuid, std::string_view holder);

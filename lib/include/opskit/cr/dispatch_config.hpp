@@ -4,7 +4,12 @@
 #pragma once
 
 #include "opskit/core/config.hpp"
+#include <memory>
+#include <string_view>
+
 #include "opskit/cr/dispatch.hpp"
+#include "opskit/cr/engine.hpp"
+#include "opskit/cr/engine_dispatch.hpp"
 #include "opskit/cr/store.hpp"
 
 namespace opskit::cr {
@@ -17,5 +22,15 @@ StoreOptions store_options_from(const Config& config);
 /// Dispatcher options from `crctl.runtime`, `crctl.runtime_program`, `crctl.engine_args`,
 /// `crctl.max_parallel`, `crctl.poll_interval`, `crctl.kill_grace`.
 DispatchOptions dispatch_options_from(const Config& config);
+
+/// `local` or `slurm`; anything else → Error(usage) naming it.
+std::string engine_name_from(const Config& config);
+
+/// The remote engine `name` (`slurm`) from `crctl.spool`, `crctl.slurm_*` and the runtime
+/// keys (the node-local runtime); a bad sbatch_args entry or a missing spool → Error(usage).
+std::unique_ptr<Engine> remote_engine_from(const Config& config, const Store& store, std::string_view name);
+
+/// Loop options from `crctl.poll_interval` and `crctl.submit_backoff`.
+EngineDispatchOptions engine_dispatch_options_from(const Config& config);
 
 }  // namespace opskit::cr

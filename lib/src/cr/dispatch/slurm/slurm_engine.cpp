@@ -1,0 +1,230 @@
+// The Slurm engine (see slurm.hpp): the Engine interface in terms of sbatch, squeue,
+// scontrol and scancel, with the run record in the spool and the node side
+// (`crctl container exec`) as the batch script. Jobs are named by container uuid, so the
+// engine needs no state of its own: any dispatcher of the store can adopt them.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <map>
+#include <system_error>
+
+#include "opskit/core/error.hpp"
+#include "opskit/core/process.hpp"
+#include "opskit/cr/slurm.hpp"
+
+namespace fs = std::filesystem;
+
+namespace opskit::cr {
+
+namespace {
+
+std::string shell_quote(std::string_view s) {
+    std::string out = "'";
+    for (char c : s) {
+        if (c == '\'') out += "'\\''";
+        else out += c;
+    }
+    return out + "'";
+}
+
+std::string self_exe() {
+    std::error_code ec;
+    const auto p = fs::read_symlink("/proc/self/exe", ec);
+    return ec ? std::string("crctl") : p.string();
+}
+
+std::string first_line(std::string_view text) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.remove_suffix(1);
+    const auto nl = text.rfind('\n');
+    return std::string(nl == std::string_view::npos ? text : text.substr(nl + 1));
+}
+
+/// Slurm's own words for a controller it cannot reach.
+bool says_unavailable(std::string_view err) {
+    for (std::string_view s : {"Unable to contact slurm controller", "Socket timed out", "Zero Bytes were transmitted",
+                               "Connection refused", "Communication connection failure"})
+        if (err.find(s) != std::string_view::npos) return true;
+    return false;
+}
+
+/// Slurm's words for a request no partition or node can ever hold.
+bool says_impossible(std::string_view err) {
+    for (std::string_view s : {"Requested node configuration is not available", "Invalid partition name",
+                               "Memory required by task is not available", "More processors requested than permitted",
+                               "Requested partition configuration not available", "Node count specification invalid",
+                               "Requested time limit is invalid"})
+        if (err.find(s) != std::string_view::npos) return true;
+    return false;
+}
+
+class SlurmEngine final : public Engine {
+public:
+    explicit SlurmEngine(SlurmOptions o) : m_opt(std::move(o)), m_spool(m_opt.spool) {
+        if (m_opt.spool.empty()) throw Error(ErrorKind::usage, "missing setting", "crctl.spool", "the Slurm engine needs a spool folder every node mounts");
+        check_sbatch_args(m_opt.sbatch_args);
+        if (m_opt.crctl_program.empty()) m_opt.crctl_program = self_exe();
+    }
+
+    std::string_view name() const override { return "slurm"; }
+    std::string holder() const override { return "engine:slurm"; }
+    bool remote() const override { return true; }
+    std::optional<std::string> impossible(const RunSpec&) override { return std::nullopt; }
+    bool has_room(const RunSpec&) override { return true; }
+
+    EngineJob submit(const Container& c, const RunSpec& spec, std::int64_t) override {
+        std::vector<std::string> argv{m_opt.sbatch, "--parsable", "--job-name=" + c.uuid, "--nice=0", "--no-requeue"};
+        for (const auto& a : m_opt.sbatch_args)
+            if (auto v = substitute_sbatch_arg(a, spec)) argv.push_back(*v);
+        RunRecord rec;
+        rec.spec = spec;
+        rec.data_dir = m_opt.data_dir;
+        rec.runtime = m_opt.runtime;
+        rec.program = m_opt.runtime_program;
+        rec.engine_args = m_opt.engine_args;
+        m_spool.write_run(rec);
+        const auto dir = m_spool.dir(c.uuid);
+        argv.push_back("--chdir=" + dir.string());
+        argv.push_back("--output=" + (dir / "slurm.out").string());
+        ProcessSpec ps;
+        ps.argv = argv;
+        ps.timeout = m_opt.command_timeout;
+        ps.stdin_data = fmt::format("#!/bin/sh\nexec {} container exec {} --spool {}\n", shell_quote(m_opt.crctl_program),
+                                    shell_quote(c.uuid), shell_quote(m_opt.spool.string()));
+        const auto r = run_process(std::move(ps));
+        if (!r.success()) {
+            m_spool.remove(c.uuid);
+            const auto why = first_line(r.err.empty() ? r.out : r.err);
+            const auto msg = why.empty() ? fmt::format("sbatch exited with {}", r.exit_code) : why;
+            if (says_unavailable(r.err) || r.timed_out) throw Error(ErrorKind::unavailable, "cannot submit to Slurm", c.uuid, msg);
+            if (says_impossible(r.err)) throw Error(ErrorKind::usage, "impossible request", c.uuid, "Slurm refuses it: " + msg);
+            throw Error(ErrorKind::failed, "sbatch failed", c.uuid, msg);
+        }
+        EngineJob job;
+        job.uuid = c.uuid;
+        job.job_id = first_line(r.out);
+        if (const auto semi = job.job_id.find(';'); semi != std::string::npos) job.job_id.resize(semi);
+        job.state = "PENDING";
+        job.phase = JobPhase::pending;
+        job.nice = 0;
+        return job;
+    }
+
+    std::vector<EngineJob> poll() override {
+        ProcessSpec ps;
+        ps.argv = {m_opt.squeue, "--all", "--noheader", "--format=%j %y %Q %T %i %r"};
+        ps.timeout = m_opt.command_timeout;
+        const auto r = run_process(std::move(ps));
+        if (!r.success())
+            throw Error(ErrorKind::unavailable, "cannot read the Slurm queue", m_opt.squeue,
+                        first_line(r.err).empty() ? fmt::format("exit code {}", r.exit_code) : first_line(r.err));
+        std::vector<EngineJob> jobs;
+        std::size_t pos = 0;
+        while (pos < r.out.size()) {
+            auto nl = r.out.find('\n', pos);
+            if (nl == std::string::npos) nl = r.out.size();
+            const auto line = parse_squeue_line(std::string_view(r.out).substr(pos, nl - pos));
+            pos = nl + 1;
+            if (!line || !is_uuid(line->name, container_infix)) continue;
+            EngineJob j;
+            j.uuid = line->name;
+            j.job_id = line->job_id;
+            j.state = line->state;
+            j.phase = slurm_phase(line->state);
+            j.reason = line->reason;
+            j.nice = line->nice;
+            j.priority = line->priority;
+            jobs.push_back(std::move(j));
+        }
+        return jobs;
+    }
+
+    int reprioritise(const std::vector<EngineJob>& jobs, const std::vector<std::pair<std::string, std::int64_t>>& wanted) override {
+        std::map<std::string, const EngineJob*> by_uuid;
+        for (const auto& j : jobs)
+            if (j.phase == JobPhase::pending) by_uuid[j.uuid] = &j;
+        auto order = wanted;
+        std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
+            return a.second != b.second ? a.second > b.second : a.first < b.first;
+        });
+        std::vector<const EngineJob*> live;
+        std::vector<NiceInput> in;
+        for (const auto& [uuid, prio] : order) {
+            (void)prio;
+            const auto it = by_uuid.find(uuid);
+            if (it == by_uuid.end()) continue;
+            live.push_back(it->second);
+            in.push_back({it->second->priority.value_or(0), it->second->nice.value_or(0)});
+        }
+        const auto nices = plan_nices(in, m_opt.nice_spread);
+        int changed = 0;
+        for (std::size_t i = 0; i < live.size(); ++i) {
+            if (live[i]->nice.value_or(0) == nices[i]) continue;
+            ProcessSpec ps;
+            ps.argv = {m_opt.scontrol, "update", "JobId=" + live[i]->job_id, fmt::format("Nice={}", nices[i])};
+            ps.timeout = m_opt.command_timeout;
+            const auto r = run_process(std::move(ps));
+            if (!r.success()) {
+                if (says_unavailable(r.err)) throw Error(ErrorKind::unavailable, "cannot change a Slurm job's nice", live[i]->job_id, first_line(r.err));
+                continue;  // the job ended meanwhile: the next poll tells
+            }
+            ++changed;
+        }
+        return changed;
+    }
+
+    void cancel(const EngineJob& job) override {
+        ProcessSpec ps;
+        // scancel sends SIGTERM to a running job, then SIGKILL after Slurm's KillWait grace.
+        ps.argv = {m_opt.scancel};
+        if (!job.job_id.empty()) ps.argv.push_back(job.job_id);
+        else ps.argv.push_back("--name=" + job.uuid);
+        ps.timeout = m_opt.command_timeout;
+        const auto r = run_process(std::move(ps));
+        if (!r.success() && says_unavailable(r.err))
+            throw Error(ErrorKind::unavailable, "cannot cancel a Slurm job", job.job_id.empty() ? job.uuid : job.job_id, first_line(r.err));
+    }
+
+    std::optional<JobOutcome> outcome(const EngineJob& job) override {
+        std::optional<FinishedRecord> fin;
+        JobOutcome o;
+        try {
+            fin = m_spool.read_finished(job.uuid);
+        } catch (const Error& e) {
+            o.error = fmt::format("the node's finished record cannot be trusted: {}", e.what());
+            o.stdout_text = m_spool.read_log(job.uuid, "stdout");
+            o.stderr_text = m_spool.read_log(job.uuid, "stderr");
+            return o;
+        }
+        if (!fin) return std::nullopt;
+        o.exit_code = fin->exit_code;
+        o.error = fin->error;
+        o.output_pdh = fin->output;
+        o.started_at = fin->started_at;
+        o.finished_at = fin->finished_at;
+        o.node = fin->node;
+        o.stdout_text = m_spool.read_log(job.uuid, "stdout");
+        o.stderr_text = m_spool.read_log(job.uuid, "stderr");
+        o.run_log = fmt::format("{} started container {} on node {} (Slurm job {})\n", fin->started_at, job.uuid, fin->node,
+                                job.job_id.empty() ? "?" : job.job_id);
+        if (fin->exit_code) o.run_log += fmt::format("{} exit code {}\n", fin->finished_at, *fin->exit_code);
+        if (fin->error) o.run_log += fmt::format("{} error: {}\n", fin->finished_at, *fin->error);
+        return o;
+    }
+
+    std::string why_waiting(const EngineJob& job) const override {
+        return fmt::format("Slurm job {} {}{}", job.job_id, job.state, job.reason.empty() ? "" : " (" + job.reason + ")");
+    }
+
+    void forget(std::string_view uuid) override { m_spool.remove(uuid); }
+
+private:
+    SlurmOptions m_opt;
+    Spool m_spool;
+};
+
+}  // namespace
+
+std::unique_ptr<Engine> make_slurm_engine(SlurmOptions options) { return std::make_unique<SlurmEngine>(std::move(options)); }
+
+}  // namespace opskit::cr
