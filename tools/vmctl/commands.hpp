@@ -6,6 +6,7 @@
 
 namespace opskit::vmctl {
 // `config show` comes from tools/common.
+void set_hosts_command(CLI::App& app, cli::Context& ctx);
 void set_list_command(CLI::App& app, cli::Context& ctx);
 void set_status_command(CLI::App& app, cli::Context& ctx);
 void set_start_command(CLI::App& app, cli::Context& ctx);

@@ -11,6 +11,51 @@ std::unique_ptr<vm::Backend> open_backend(const cli::Context& ctx) {
     return vm::open_libvirt(ctx.config().get_string("vmctl.connect"));
 }
 
+std::vector<std::string>& host_flags() {
+    static std::vector<std::string> hosts;
+    return hosts;
+}
+
+namespace {
+int layer_rank(const std::string& origin) {
+    if (origin.starts_with("flag")) return 4;
+    if (origin.starts_with("env")) return 3;
+    if (origin.starts_with("file")) return 2;
+    return 0;
+}
+}  // namespace
+
+vm::FleetSpec fleet_spec(const cli::Context& ctx) {
+    const auto& cfg = ctx.config();
+    vm::HostSources src;
+    const auto& connect = cfg.at("vmctl.connect");
+    if (connect.value.is_string()) {
+        // A repeated -c arrives joined by newlines.
+        std::string text = connect.value.get<std::string>();
+        std::size_t start = 0;
+        while (start <= text.size()) {
+            auto nl = text.find('\n', start);
+            if (nl == std::string::npos) nl = text.size();
+            if (nl > start) src.connect.push_back(text.substr(start, nl - start));
+            start = nl + 1;
+        }
+        if (src.connect.empty()) src.connect.push_back("");
+    }
+    src.connect_origin = connect.origin;
+    const auto& hosts = cfg.at("vmctl.hosts");
+    src.connect_overrides = layer_rank(connect.origin) > layer_rank(hosts.origin);
+    src.hosts = cfg.get_map("vmctl.hosts");
+    src.host_origins = hosts.entry_origins;
+    src.only = host_flags();
+    return vm::resolve_hosts(src);
+}
+
+std::vector<vm::HostScan> scan_fleet(const cli::Context& ctx, const vm::FleetSpec& spec, bool list_vms) {
+    auto scan = vm::scan_hosts(spec.hosts, ctx.config().get_duration("vmctl.connect_timeout"), list_vms);
+    if (!spec.fleet && scan.size() == 1 && scan[0].error) throw *scan[0].error;
+    return scan;
+}
+
 vm::Selector SelectorOptions::selector() const {
     vm::Selector s;
     s.patterns = patterns;
@@ -62,20 +107,33 @@ Result run_bulk(const cli::Context& ctx, const BulkOptions& o, const BulkVerb& v
     const auto selector = o.sel.selector();
     vm::require_selection(selector);
     const int n = verb.parallel ? parallel(ctx) : 1;
-    auto backend = open_backend(ctx);
-    const auto names = vm::select_vms(*backend, selector, verb.destroyed);
-    vm::Lifecycle life(*backend, {o.dry_run, !o.no_wait});
-    return bulk_result(vm::for_each_vm(names, n, [&](const std::string& v) { return op(life, v); }));
+    const auto spec = fleet_spec(ctx);
+    vm::check_selector_hosts(spec.hosts, selector);   // an unknown host: exit 2 before connecting
+    const auto scan = scan_fleet(ctx, spec, true);
+    const auto plan = vm::plan_selection(scan, selector, verb.destroyed);
+    vm::FleetRunOptions ro;
+    const auto per_host = ctx.config().get_int("vmctl.per_host_parallel");
+    const bool parallel_given = ctx.config().at("vmctl.parallel").origin != "default";
+    // Default on a fleet: one VM per host at a time, all hosts at once.
+    ro.per_host = verb.parallel ? static_cast<int>(per_host) : 1;
+    ro.parallel = parallel_given || !verb.parallel
+                      ? (verb.parallel ? n : static_cast<int>(scan.size()))
+                      : static_cast<int>(scan.size()) * std::max(1, static_cast<int>(per_host));
+    if (!spec.fleet) ro.parallel = n;
+    ro.engine = {o.dry_run, !o.no_wait};
+    ro.scope_locks = spec.fleet;
+    return bulk_result(vm::run_plan(scan, plan, ro, op), spec.fleet);
 }
 
-Result bulk_result(const std::vector<vm::OpResult>& results) {
+Result bulk_result(const std::vector<vm::OpResult>& results, bool fleet) {
     Result r;
     r.value = Json::array();
     Json rows = Json::array();
     for (const auto& one : results) {
         auto j = vm::to_json(one);
         r.value.push_back(j);
-        Json row = {{"name", one.name},
+        Json row = {{"host", one.host},
+                    {"name", one.name},
                     {"from_state", j["from_state"]},
                     {"to_state", j["to_state"]},
                     {"changed", one.changed},
@@ -88,6 +146,7 @@ Result bulk_result(const std::vector<vm::OpResult>& results) {
     r.table_value = rows;
     r.columns = {{"name", ""}, {"from_state", "FROM"}, {"to_state", "TO"}, {"changed", ""},
                  {"forced", ""}, {"elapsed_s", "ELAPSED_S"}, {"error", ""}};
+    if (fleet) r.columns.insert(r.columns.begin(), {"host", ""});
     r.exit_code = vm::most_severe(results);
     return r;
 }

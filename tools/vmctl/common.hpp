@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/cli.hpp"
+#include "opskit/vm/fleet.hpp"
 #include "opskit/vm/lifecycle.hpp"
 #include "opskit/vm/select.hpp"
 
@@ -17,6 +18,16 @@ namespace opskit::vmctl {
 
 /// The backend named by vmctl.connect (flag, env, config), else libvirt's default.
 std::unique_ptr<vm::Backend> open_backend(const cli::Context& ctx);
+
+/// `--host NAME` values (repeatable), set by main.cpp's global option.
+std::vector<std::string>& host_flags();
+
+/// The hosts this invocation works: -c (repeatable), vmctl.hosts or vmctl.connect, --host.
+vm::FleetSpec fleet_spec(const cli::Context& ctx);
+
+/// Connects to every host (vmctl.connect_timeout). On a single host (not a fleet) a host
+/// that cannot be reached is thrown, as vmctl always did.
+std::vector<vm::HostScan> scan_fleet(const cli::Context& ctx, const vm::FleetSpec& spec, bool list_vms);
 
 /// Selector options of a bulk verb, kept alive by the handler.
 struct SelectorOptions {
@@ -60,7 +71,7 @@ Result run_bulk(const cli::Context& ctx, const BulkOptions& options, const BulkV
 
 /// One result per VM as a Result: an array, the most severe exit code, and one
 /// `vmctl: error: …` line on stderr per failed VM.
-Result bulk_result(const std::vector<vm::OpResult>& results);
+Result bulk_result(const std::vector<vm::OpResult>& results, bool fleet = false);
 
 /// A single-VM result: the object, or the VM's error thrown for the wrapper to report.
 Result single_result(const vm::OpResult& result);

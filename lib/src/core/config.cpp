@@ -27,6 +27,7 @@ std::string_view type_name(ValueType t) {
     case ValueType::duration: return "a duration (90, 90s, 5m, 2h, 1d)";
     case ValueType::size: return "a size (bytes, K, M, G, T, KiB, MiB, GiB, TiB)";
     case ValueType::string_list: return "a list of strings";
+    case ValueType::string_map: return "a mapping of names to strings (NAME=VALUE,...)";
     }
     return "a value";
 }
@@ -81,6 +82,22 @@ Json parse_text(const ConfigKey& key, const std::string& text, const std::string
         }
         return list;
     }
+    case ValueType::string_map: {
+        Json map = Json::object();
+        std::size_t i = 0;
+        while (i < text.size()) {
+            while (i < text.size() && (text[i] == ',' || std::isspace(static_cast<unsigned char>(text[i])))) ++i;
+            std::size_t j = i;
+            while (j < text.size() && text[j] != ',' && !std::isspace(static_cast<unsigned char>(text[j]))) ++j;
+            if (j == i) break;
+            const std::string item = text.substr(i, j - i);
+            const auto eq = item.find('=');
+            if (eq == 0 || eq == std::string::npos) throw bad();
+            map[item.substr(0, eq)] = item.substr(eq + 1);
+            i = j;
+        }
+        return map;
+    }
     }
     throw bad();
 }
@@ -91,6 +108,15 @@ Json parse_yaml(const ConfigKey& key, const YAML::Node& node, const fs::path& fi
                      fmt::format("{} must be {}", key.full_name(), type_name(key.type)));
     };
     if (node.IsNull()) return nullptr;
+    if (key.type == ValueType::string_map) {
+        if (!node.IsMap()) throw bad();
+        Json map = Json::object();
+        for (const auto& item : node) {
+            if (!item.second.IsScalar()) throw bad();
+            map[item.first.as<std::string>()] = item.second.Scalar();
+        }
+        return map;
+    }
     if (key.type == ValueType::string_list) {
         if (!node.IsSequence()) throw bad();
         Json list = Json::array();
@@ -151,7 +177,20 @@ void load_file(const fs::path& file, Config& /*unused*/, std::map<std::string, C
                 throw Error(ErrorKind::usage, "invalid config", fmt::format("{}:{}", file.string(), kline),
                             fmt::format("unknown key '{}.{}'", sname, kname));
             auto value = parse_yaml(*key, entry.second, file);
-            values[key->full_name()] = {std::move(value), fmt::format("file {}:{}", file.string(), kline)};
+            const auto origin = fmt::format("file {}:{}", file.string(), kline);
+            if (key->type == ValueType::string_map && value.is_object()) {
+                // Maps merge per entry across files (a user file adds hosts to the system's).
+                auto& cur = values[key->full_name()];
+                if (!cur.value.is_object()) cur = {Json::object(), origin, {}};
+                for (auto it = entry.second.begin(); it != entry.second.end(); ++it) {
+                    const auto name = it->first.as<std::string>();
+                    cur.value[name] = value[name];
+                    cur.entry_origins[name] = fmt::format("file {}:{}", file.string(), it->first.Mark().line + 1);
+                }
+                cur.origin = origin;
+                continue;
+            }
+            values[key->full_name()] = {std::move(value), origin, {}};
         }
     }
 }
@@ -203,6 +242,13 @@ std::uint64_t Config::get_size(std::string_view key) const {
     const auto& v = at(key).value;
     return v.is_number() ? v.get<std::uint64_t>() : 0;
 }
+std::map<std::string, std::string> Config::get_map(std::string_view key) const {
+    const auto& v = at(key).value;
+    std::map<std::string, std::string> out;
+    if (v.is_object())
+        for (const auto& [k, e] : v.items()) out[k] = e.is_string() ? e.get<std::string>() : e.dump();
+    return out;
+}
 std::vector<std::string> Config::get_list(std::string_view key) const {
     const auto& v = at(key).value;
     return v.is_array() ? v.get<std::vector<std::string>>() : std::vector<std::string>{};
@@ -213,7 +259,9 @@ Json Config::to_json(bool with_origin) const {
     for (const auto& key : config_schema()) {
         if (key.section != "common" && key.section != m_tool) continue;
         const auto& v = at(key.full_name());
-        out[key.section][key.name] = with_origin ? Json{{"value", v.value}, {"origin", v.origin}} : v.value;
+        Json leaf = with_origin ? Json{{"value", v.value}, {"origin", v.origin}} : v.value;
+        if (with_origin && !v.entry_origins.empty()) leaf["entries"] = v.entry_origins;
+        out[key.section][key.name] = leaf;
     }
     return out;
 }
@@ -221,7 +269,7 @@ Json Config::to_json(bool with_origin) const {
 Config load_config(const ConfigSources& sources) {
     Config cfg;
     cfg.m_tool = sources.tool;
-    for (const auto& key : config_schema()) cfg.m_values[key.full_name()] = {key.default_value, "default"};
+    for (const auto& key : config_schema()) cfg.m_values[key.full_name()] = {key.default_value, "default", {}};
 
     std::vector<fs::path> files;
     if (sources.explicit_file) {
@@ -246,14 +294,17 @@ Config load_config(const ConfigSources& sources) {
         const auto env = env_name_for(sources.tool, key);
         if (env.empty()) continue;
         if (const char* v = getenv(env.c_str()); v != nullptr) {
-            cfg.m_values[key.full_name()] = {parse_text(key, v, env), "env " + env};
+            cfg.m_values[key.full_name()] = {parse_text(key, v, env), "env " + env, {}};
+            if (key.type == ValueType::string_map)
+                for (const auto& [k, _] : cfg.m_values[key.full_name()].value.items())
+                    cfg.m_values[key.full_name()].entry_origins[k] = "env " + env;
         }
     }
     for (const auto& [name, flag] : sources.flags) {
         const auto dot = name.find('.');
         const ConfigKey* key = dot == std::string::npos ? nullptr : find_key(name.substr(0, dot), name.substr(dot + 1));
         if (!key) throw Error(ErrorKind::internal, "flag bound to unknown config key", name, "not in the schema");
-        cfg.m_values[name] = {parse_text(*key, flag.second, flag.first), "flag " + flag.first};
+        cfg.m_values[name] = {parse_text(*key, flag.second, flag.first), "flag " + flag.first, {}};
     }
     return cfg;
 }

@@ -124,6 +124,21 @@ public:
 
     std::string location() const override { return m_uri; }
 
+    bool alive() override { return virConnectIsAlive(m_conn) == 1; }
+
+    HostFacts facts() override {
+        HostFacts f;
+        if (const char* t = virConnectGetType(m_conn)) f.hypervisor = t;
+        const auto version = [](unsigned long v) {
+            return fmt::format("{}.{}.{}", v / 1000000, (v / 1000) % 1000, v % 1000);
+        };
+        unsigned long v = 0;
+        if (virConnectGetVersion(m_conn, &v) == 0) f.hypervisor_version = version(v);
+        if (virConnectGetLibVersion(m_conn, &v) == 0) f.libvirt_version = version(v);
+        lv::reset_error();
+        return f;
+    }
+
     std::vector<VmInfo> list() override {
         std::vector<VmInfo> out;
         for_each_domain([&](virDomainPtr d) { out.push_back(describe(d)); });

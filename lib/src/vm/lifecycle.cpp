@@ -16,6 +16,7 @@
 #include "opskit/core/audit.hpp"
 #include "opskit/core/lock.hpp"
 #include "opskit/core/process.hpp"
+#include "opskit/vm/fleet.hpp"
 
 namespace opskit::vm {
 namespace {
@@ -40,6 +41,7 @@ std::string lock_name(const std::string& vm) { return "vmctl." + vm; }
 
 Json to_json(const OpResult& r) {
     Json j = {
+        {"host", r.host.empty() ? Json(nullptr) : Json(r.host)},
         {"name", r.name},
         {"uuid", r.uuid.empty() ? Json(nullptr) : Json(r.uuid)},
         {"operation", r.operation},
@@ -61,13 +63,10 @@ Json to_json(const OpResult& r) {
 }
 
 ExitCode most_severe(const std::vector<OpResult>& results) {
-    static const ExitCode order[] = {ExitCode::internal, ExitCode::unavailable, ExitCode::failed,
-                                     ExitCode::timeout,  ExitCode::busy,        ExitCode::conflict,
-                                     ExitCode::not_found, ExitCode::usage,      ExitCode::warning};
-    for (auto code : order)
-        for (const auto& r : results)
-            if (r.exit_code() == code) return code;
-    return ExitCode::ok;
+    std::vector<ExitCode> codes;
+    codes.reserve(results.size());
+    for (const auto& r : results) codes.push_back(r.exit_code());
+    return worst_exit_code(codes);
 }
 
 std::vector<OpResult> for_each_vm(const std::vector<std::string>& names, int parallel,
@@ -99,7 +98,8 @@ OpResult Lifecycle::run(const std::string& vm, std::string_view operation, const
     const bool mutating = operation != "wait";
     try {
         Lock lock;
-        if (mutating && !m_options.dry_run) lock = acquire_lock(lock_name(vm), "VM " + vm);
+        const auto lock_id = m_lock_scope.empty() ? lock_name(vm) : "vmctl." + m_lock_scope + "." + vm;
+        if (mutating && !m_options.dry_run) lock = acquire_lock(lock_id, "VM " + vm);
         body(r);
     } catch (const Error& e) {
         r.error = e;

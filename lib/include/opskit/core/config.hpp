@@ -18,7 +18,9 @@
 
 namespace opskit {
 
-enum class ValueType { string, integer, boolean, duration, size, string_list };
+/// string_map: a YAML mapping of names to strings (vmctl.hosts); from env or a flag it is
+/// `NAME=VALUE` items separated by commas or white space. Layers merge per entry.
+enum class ValueType { string, integer, boolean, duration, size, string_list, string_map };
 
 /// One key of the schema: `section.name`, its type, default and one-line help.
 struct ConfigKey {
@@ -36,6 +38,7 @@ struct ConfigKey {
 struct ConfigValue {
     Json value;
     std::string origin;        ///< `default`, `flag --store`, `env CRCTL_STORE`, `file /etc/opskit/config.yaml:12`
+    std::map<std::string, std::string> entry_origins;  ///< string_map only: where each entry came from
 };
 
 /// Every key the library knows, all sections.
@@ -67,6 +70,8 @@ public:
     Duration get_duration(std::string_view key) const;
     std::uint64_t get_size(std::string_view key) const;
     std::vector<std::string> get_list(std::string_view key) const;
+    /// A string_map as name → value (empty when unset).
+    std::map<std::string, std::string> get_map(std::string_view key) const;
 
     /// The keys of `common` and of this tool as nested objects; with origins,
     /// each leaf is `{"value": …, "origin": "…"}`.

@@ -19,9 +19,21 @@ struct Applied {
     std::string fallback;   ///< empty when the preferred form was accepted
 };
 
+/// What a host says about itself (`vmctl hosts`).
+struct HostFacts {
+    std::string hypervisor;           ///< `QEMU`, `Test`
+    std::string hypervisor_version;   ///< `7.2.22`
+    std::string libvirt_version;      ///< `9.0.0`
+};
+
 class Backend {
 public:
     virtual ~Backend() = default;
+
+    /// False once the connection to the host is lost (a libvirtd that died mid-run).
+    virtual bool alive() { return true; }
+    /// The hypervisor and library versions of the host.
+    virtual HostFacts facts() { return {}; }
 
     /// Where this backend points (a libvirt URI), for messages and lock names.
     virtual std::string location() const = 0;

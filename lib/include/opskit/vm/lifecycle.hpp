@@ -20,6 +20,7 @@ namespace opskit::vm {
 /// The outcome of one operation on one VM (the `name, uuid, from_state, to_state, changed,
 /// forced, elapsed_s, error` object of the JSON schema, plus verb-specific fields in `extra`).
 struct OpResult {
+    std::string host;                  ///< the fleet host (empty: no host part, printed as null)
     std::string name;
     std::string uuid;
     std::string operation;
@@ -81,6 +82,8 @@ public:
     OpResult snapshot_delete(const std::string& vm, const std::string& snapshot, bool children);
 
     Backend& backend() { return m_backend; }
+    /// Fleet runs: locks become `vmctl.HOST.VM`, so same-named VMs on two hosts do not clash.
+    void set_lock_scope(std::string host) { m_lock_scope = std::move(host); }
 
 private:
     OpResult run(const std::string& vm, std::string_view operation, const std::function<void(OpResult&)>& body);
@@ -94,6 +97,7 @@ private:
 
     Backend& m_backend;
     EngineOptions m_options;
+    std::string m_lock_scope;
 };
 
 /// The lock name of a VM (`vmctl.NAME`), so scripts and tests can find its lock file.
