@@ -34,15 +34,15 @@ start_node_exporter() {
     run -0 crctl --metrics-dir "$M" -o json gc
     mkdir -p "$T/dev"
     run -0 bkctl --metrics-dir "$M" sweep --dev-dir "$T/dev"
-    # exit code recorded is the one the process exits with (here: usage, bad device)
-    run -2 bkctl --metrics-dir "$M" backup "$T/nope" --id 'db.daily'
+    # exit code recorded is the one the process exits with (here: 4, device not found)
+    run -4 bkctl --metrics-dir "$M" backup "$T/nope" --id 'db.daily'
     [[ -f $M/opskit_crctl_gc.prom && -f $M/opskit_bkctl_sweep.prom && -f $M/opskit_bkctl_backup_db.daily.prom ]]
     [[ $(stat -c %a "$M/opskit_crctl_gc.prom") == 644 ]]
     # a non-mutating verb writes nothing
     run -0 crctl --metrics-dir "$M" config show
     [[ $(ls "$M" | wc -l) == 3 ]]
     start_node_exporter
-    grep -q '^opskit_last_run_exit_code{id="db.daily",tool="bkctl",verb="backup"} 2$' "$T/scrape"
+    grep -q '^opskit_last_run_exit_code{id="db.daily",tool="bkctl",verb="backup"} 4$' "$T/scrape"
     grep -q '^opskit_last_run_exit_code{tool="crctl",verb="gc"} 0$' "$T/scrape"
     grep -q '^opskit_gc_last_run_freed_bytes{tool="crctl",verb="gc"} 0$' "$T/scrape"
     grep -q '^opskit_backup_sweep_last_run_links{action="removed",tool="bkctl",verb="sweep"} 0$' "$T/scrape"
