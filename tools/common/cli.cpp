@@ -6,12 +6,14 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <cstdio>
 
 #include "completion.hpp"
 #include "opskit/core/audit.hpp"
 #include "opskit/core/error.hpp"
 #include "opskit/core/lock.hpp"
+#include "opskit/core/metrics.hpp"
 #include "opskit/core/process.hpp"
 #include "opskit/core/redact.hpp"
 #include "opskit/core/term.hpp"
@@ -69,6 +71,28 @@ Result config_show(const Context& ctx, bool origin) {
     return r;
 }
 
+// Writes the run's metrics file when the verb is a mutating one and a folder is configured.
+// A failure to write warns on stderr but never changes the exit code being recorded.
+void record_metrics(const Context& ctx, CLI::App* leaf, std::chrono::steady_clock::time_point t0, int code,
+                    const Json* result) {
+    if (!ctx.m_config || !ctx.m_config->is_set("common.metrics_textfile_dir")) return;
+    if (!metrics::verb_writes_metrics(ctx.tool(), leaf->get_name())) return;
+    metrics::Run run;
+    run.tool = ctx.tool();
+    run.verb = leaf->get_name();
+    if (const auto* id = leaf->get_option_no_throw("--id"); id && id->count() > 0) run.id = id->as<std::string>();
+    run.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    run.finished_unix_s =
+        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    run.exit_code = code;
+    run.result = result;
+    try {
+        metrics::write_run_metrics(ctx.m_config->get_string("common.metrics_textfile_dir"), run);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "%s: warning: metrics not written: %s\n", ctx.tool().c_str(), e.what());
+    }
+}
+
 }  // namespace
 
 const Config& Context::config() const {
@@ -118,6 +142,8 @@ int run(int argc, char** argv, const ToolSpec& spec) {
     app.add_flag("-v,--verbose", ctx.m_verbose, "more detail on stderr (repeatable)");
     std::string config_file;
     app.add_option("--config", config_file, "read only this config file");
+    ctx.config_option(&app, "--metrics-dir", "common.metrics_textfile_dir",
+                      "write this run's Prometheus textfile metrics into DIR (mutating verbs)");
     ctx.config_option(&app, "--wait-lock", "common.wait_lock", "wait up to DURATION for a busy lock (default: exit 6 at once)");
 
     auto* config_cmd = app.add_subcommand("config", "show the effective configuration");
@@ -181,6 +207,7 @@ int run(int argc, char** argv, const ToolSpec& spec) {
         return static_cast<int>(e.exit_code());
     }
 
+    const auto t0 = std::chrono::steady_clock::now();
     try {
         const auto it = ctx.m_handlers.find(leaf);
         if (it == ctx.m_handlers.end()) {
@@ -190,13 +217,20 @@ int run(int argc, char** argv, const ToolSpec& spec) {
         }
         const Result result = it->second();
         print_result(result, ctx.m_print);
+        record_metrics(ctx, leaf, t0, static_cast<int>(result.exit_code), &result.value);
         return static_cast<int>(result.exit_code);
     } catch (const Error& e) {
         print_error(spec.name, e.what());
-        if (interrupted_by() != 0) reraise_interrupt();
+        if (interrupted_by() != 0) {
+            // The process dies of the signal: the shell sees 128+N.
+            record_metrics(ctx, leaf, t0, 128 + interrupted_by(), nullptr);
+            reraise_interrupt();
+        }
+        record_metrics(ctx, leaf, t0, static_cast<int>(e.exit_code()), nullptr);
         return static_cast<int>(e.exit_code());
     } catch (const std::exception& e) {
         print_error(spec.name, fmt::format("internal error: {} (please report)", e.what()));
+        record_metrics(ctx, leaf, t0, static_cast<int>(ExitCode::internal), nullptr);
         return static_cast<int>(ExitCode::internal);
     }
 }

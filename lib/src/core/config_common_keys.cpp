@@ -9,6 +9,8 @@ std::vector<ConfigKey> common_config_keys() {
         {"common", "syslog", ValueType::boolean, true, "log one line per mutating operation to syslog"},
         {"common", "audit_file", ValueType::string, nullptr, "also append those lines to this file (0600)"},
         {"common", "wait_lock", ValueType::duration, 0, "how long to wait for a busy lock before exiting 6"},
+        {"common", "metrics_textfile_dir", ValueType::string, nullptr,
+         "node_exporter textfile folder: mutating verbs write their run metrics there"},
     };
 }
 
