@@ -74,7 +74,7 @@ TEST_CASE("31 actlog: ANE lines with a (Session, Node) prefix build one typed su
     CHECK(r.verdict == "error");
 }
 
-TEST_CASE("32 restore: OCR'd ANS12471 is text; restore summary typed", "[dsmc][captures][public]") {
+TEST_CASE("32 restore: OCR'd ANS12471 is text, restore summary typed", "[dsmc][captures][public]") {
     const Report r = parse_public("32-restore-gpfs-summary-ANS12471-ocr.txt");
     CHECK(r.messages.empty());
     REQUIRE(r.sessions.size() == 1);
