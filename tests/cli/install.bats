@@ -19,8 +19,12 @@ setup() {
         [[ -f $ROOT/usr/share/man/man1/$tool.1 ]] || fail "missing man page $tool.1"
     done
     [[ -f $ROOT/usr/share/man/man7/opskit.7 ]]
-    ls "$ROOT/usr/$LIBDIR"/libopskit.so.0* >/dev/null
-    [[ -L $ROOT/usr/$LIBDIR/libopskit.so ]]
+    for domain in core device dsmc backup cr vm; do
+        ls "$ROOT/usr/$LIBDIR"/libopskit-$domain.so.0* >/dev/null || fail "missing libopskit-$domain.so.0"
+        [[ -L $ROOT/usr/$LIBDIR/libopskit-$domain.so ]] || fail "missing libopskit-$domain.so"
+        [[ -f $ROOT/usr/$LIBDIR/pkgconfig/opskit-$domain.pc ]] || fail "missing opskit-$domain.pc"
+    done
+    grep -q AS_NEEDED "$ROOT/usr/$LIBDIR/libopskit.so"
     [[ -f $ROOT/usr/include/opskit/core/error.hpp ]]
     [[ -f $ROOT/usr/$LIBDIR/pkgconfig/opskit.pc ]]
     [[ -f $ROOT/usr/$LIBDIR/cmake/opskit/opskitConfig.cmake ]]
@@ -31,8 +35,12 @@ setup() {
     run -0 --separate-stderr "$ROOT/usr/bin/vmctl" --version
     [[ $output == "vmctl "* ]]
     run -0 ldd "$ROOT/usr/bin/vmctl"
+    # Each domain library vmctl loads comes from the install tree; none of bkctl's or crctl's.
     found=$(awk '/libopskit/ {print $3}' <<<"$output")
-    [[ $(realpath "$found") == $(realpath "$ROOT/usr/$LIBDIR")/libopskit.so.0* ]] || fail "$output"
+    [[ $(wc -l <<<"$found") == 2 ]] || fail "$output"
+    while read -r lib; do
+        [[ $(realpath "$lib") == $(realpath "$ROOT/usr/$LIBDIR")/libopskit-@(core|vm).so.0* ]] || fail "$output"
+    done <<<"$found"
 }
 
 @test "a consumer project builds with find_package(opskit)" {
@@ -63,4 +71,13 @@ setup() {
     dpkg -x "$deb" "$T/debroot"
     run -0 --separate-stderr "$T/debroot/usr/bin/crctl" --version
     [[ $output == "crctl "* ]]
+}
+
+@test "each tool loads only its domains: bkctl no libvirt or SQLite, crctl no libvirt or libblkid" {
+    run -0 ldd "$ROOT/usr/bin/bkctl"
+    [[ $output != *libvirt* && $output != *libsqlite3* && $output != *libopskit-cr* ]] || fail "$output"
+    run -0 ldd "$ROOT/usr/bin/crctl"
+    [[ $output != *libvirt* && $output != *libblkid* && $output != *libopskit-vm* ]] || fail "$output"
+    run -0 ldd "$ROOT/usr/bin/vmctl"
+    [[ $output != *libsqlite3* && $output != *libblkid* ]] || fail "$output"
 }
