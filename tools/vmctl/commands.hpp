@@ -17,4 +17,5 @@ void set_destroy_command(CLI::App& app, cli::Context& ctx);
 void set_recover_command(CLI::App& app, cli::Context& ctx);
 void set_expunge_command(CLI::App& app, cli::Context& ctx);
 void set_wait_command(CLI::App& app, cli::Context& ctx);
+void set_volume_command(CLI::App& app, cli::Context& ctx);
 }  // namespace opskit::vmctl

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
             set_recover_command(app, ctx);
             set_expunge_command(app, ctx);
             set_wait_command(app, ctx);
+            set_volume_command(app, ctx);
         },
     };
     return opskit::cli::run(argc, argv, spec);

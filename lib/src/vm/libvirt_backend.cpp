@@ -17,6 +17,7 @@
 
 #include "destroy_record.hpp"
 #include "libvirt_error.hpp"
+#include "libvirt_volumes.hpp"
 #include "opskit/vm/backend.hpp"
 #include "xml_scan.hpp"
 
@@ -31,14 +32,7 @@ struct SnapFree {
     void operator()(virDomainSnapshotPtr s) const { virDomainSnapshotFree(s); }
 };
 using Snap = std::unique_ptr<virDomainSnapshot, SnapFree>;
-struct VolFree {
-    void operator()(virStorageVolPtr v) const { virStorageVolFree(v); }
-};
-using Vol = std::unique_ptr<virStorageVol, VolFree>;
-struct PoolFree {
-    void operator()(virStoragePoolPtr p) const { virStoragePoolFree(p); }
-};
-using Pool = std::unique_ptr<virStoragePool, PoolFree>;
+using Vol = lv::StorageVol;
 
 std::string take(char* s) {
     std::string out = s ? s : "";
@@ -316,6 +310,18 @@ public:
             lv::raise("delete volume", fmt::format("{} {} {}", vm, volume.target, volume.path));
     }
 
+    std::vector<Volume> disks(const std::string& vm) override { return lv::disks(m_conn, lookup(vm).get(), vm); }
+    Volume resolve_source(const std::string& source) override { return lv::resolve_source(m_conn, source); }
+    Applied attach_volume(const std::string& vm, const Volume& source, const std::string& target) override {
+        return lv::attach(m_conn, lookup(vm).get(), vm, source, target);
+    }
+    Applied detach_volume(const std::string& vm, const Volume& disk) override {
+        return lv::detach(m_conn, lookup(vm).get(), vm, disk);
+    }
+    Applied resize_volume(const std::string& vm, const Volume& disk, std::uint64_t bytes, bool shrink) override {
+        return lv::resize(m_conn, lookup(vm).get(), vm, disk, bytes, shrink);
+    }
+
 private:
     template <typename F>
     void for_each_domain(F&& f) {
@@ -352,14 +358,7 @@ private:
         return Snap(s);
     }
 
-    Vol lookup_volume(const Volume& v) {
-        if (v.path.empty()) return nullptr;
-        if (v.path.front() == '/') return Vol(virStorageVolLookupByPath(m_conn, v.path.c_str()));
-        const auto slash = v.path.find('/');
-        Pool p(virStoragePoolLookupByName(m_conn, v.path.substr(0, slash).c_str()));
-        if (!p || slash == std::string::npos) return nullptr;
-        return Vol(virStorageVolLookupByName(p.get(), v.path.substr(slash + 1).c_str()));
-    }
+    Vol lookup_volume(const Volume& v) { return lv::lookup_volume(m_conn, v.path); }
 
     VmInfo describe(virDomainPtr d) {
         VmInfo info;

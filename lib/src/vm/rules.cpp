@@ -25,7 +25,7 @@ struct Row {
     std::array<Verdict, 8> verdicts;
 };
 
-constexpr std::array<Row, 10> table{{
+constexpr std::array<Row, 13> table{{
     //                               Run Stop Stg Stpg Des Exp Err Unk
     {Operation::start,             {{N,  P,   C,  C,   C,  C,  C,  C}}},
     {Operation::stop,              {{P,  N,   C,  P,   N,  N,  P,  C}}},
@@ -37,6 +37,9 @@ constexpr std::array<Row, 10> table{{
     {Operation::snapshot_list,     {{P,  P,   P,  P,   P,  P,  P,  P}}},
     {Operation::snapshot_revert,   {{C,  P,   C,  C,   C,  C,  C,  C}}},
     {Operation::snapshot_delete,   {{P,  P,   C,  C,   C,  C,  C,  C}}},
+    {Operation::volume_attach,     {{P,  P,   C,  C,   C,  C,  C,  C}}},
+    {Operation::volume_detach,     {{P,  P,   C,  C,   C,  C,  C,  C}}},
+    {Operation::volume_resize,     {{P,  P,   C,  C,   C,  C,  C,  C}}},
 }};
 
 std::size_t column(VmState s) { return static_cast<std::size_t>(s); }
@@ -64,6 +67,11 @@ std::string why(Operation op, VmState s, Verdict v) {
         case Operation::snapshot_revert:
             if (s == VmState::running) return "VM is Running; stop it before reverting";
             break;
+        case Operation::volume_attach:
+        case Operation::volume_detach:
+        case Operation::volume_resize:
+            if (s == VmState::destroyed) return "VM is Destroyed; recover it first";
+            break;
         default: break;
     }
     return fmt::format("not allowed while the VM is {}", state);
@@ -88,6 +96,9 @@ std::string_view to_string(Operation op) noexcept {
         case Operation::snapshot_list: return "snapshot list";
         case Operation::snapshot_revert: return "snapshot revert";
         case Operation::snapshot_delete: return "snapshot delete";
+        case Operation::volume_attach: return "volume attach";
+        case Operation::volume_detach: return "volume detach";
+        case Operation::volume_resize: return "volume resize";
     }
     return "?";
 }
@@ -181,6 +192,52 @@ VolumePlan plan_volumes(const std::vector<Volume>& volumes, const std::vector<st
             plan.deleted.push_back(v);
     }
     return plan;
+}
+
+std::string_view snapshot_guard_reason(Operation op) noexcept {
+    // Mold's own wording (CloudStack VolumeApiServiceImpl), so operators recognise it.
+    switch (op) {
+        case Operation::volume_attach: return "Unable to attach volume, please specify a VM that does not have VM snapshots";
+        case Operation::volume_detach: return "Unable to detach volume, please specify a VM that does not have VM snapshots";
+        case Operation::volume_resize: return "A volume that is attached to a VM with any VM snapshots cannot be resized.";
+        default: return {};
+    }
+}
+
+void check_snapshot_guard(Operation op, int snapshots, std::string_view vm_name, std::string_view input) {
+    const auto reason = snapshot_guard_reason(op);
+    if (snapshots <= 0 || reason.empty()) return;
+    throw Error(ErrorKind::conflict, to_string(op), input,
+                fmt::format("{} ({} has {} snapshot{}: see vmctl snapshot list {})", reason, vm_name, snapshots,
+                            snapshots == 1 ? "" : "s", vm_name));
+}
+
+void check_disk_target(std::string_view t) {
+    std::size_t prefix = 0;
+    for (std::string_view p : {"xvd", "vd", "sd", "hd"})
+        if (t.starts_with(p)) {
+            prefix = p.size();
+            break;
+        }
+    const auto letters = t.substr(prefix);
+    const bool ok = prefix > 0 && !letters.empty() && letters.size() <= 2 &&
+                    std::all_of(letters.begin(), letters.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+    if (!ok) throw Error(ErrorKind::usage, "volume target", t, "expected vd, sd, hd or xvd and one or two letters, such as vdb");
+}
+
+std::string_view bus_for_target(std::string_view t) {
+    if (t.starts_with("vd")) return "virtio";
+    if (t.starts_with("sd")) return "scsi";
+    if (t.starts_with("hd")) return "ide";
+    return "xen";
+}
+
+std::string next_free_target(const std::vector<std::string>& used, std::string_view vm_name) {
+    for (char c = 'b'; c <= 'z'; ++c) {
+        std::string t = std::string("vd") + c;
+        if (std::find(used.begin(), used.end(), t) == used.end()) return t;
+    }
+    throw Error(ErrorKind::conflict, "volume attach", vm_name, "no free target from vdb to vdz; name one with --target");
 }
 
 }  // namespace opskit::vm

@@ -70,6 +70,24 @@ public:
     virtual Applied undefine(const std::string& vm) = 0;
     /// Deletes one managed volume's storage.
     virtual void delete_volume(const std::string& vm, const Volume& volume) = 0;
+
+    // Volume verbs. The defaults refuse, so a backend without them still builds.
+
+    /// The disks attached now: the persistent definition merged with the live one (each
+    /// Volume says where it is), with capacity and format where the backend knows them.
+    virtual std::vector<Volume> disks(const std::string& vm) { return volumes(vm); }
+    /// What `source` (an absolute path, or POOL/VOLUME) names, as the Volume it would become
+    /// (target empty). Error(not_found) for a missing pool, volume or local file; Error(usage)
+    /// for a source that is neither form.
+    virtual Volume resolve_source(const std::string& source);
+    /// Attaches `source` as `target`: to the running guest and the persistent definition, as
+    /// the VM's state allows.
+    virtual Applied attach_volume(const std::string& vm, const Volume& source, const std::string& target);
+    /// Detaches an attached disk (from where disks() says it is).
+    virtual Applied detach_volume(const std::string& vm, const Volume& disk);
+    /// Grows (or with `shrink`, shrinks) an attached disk to `bytes`: live when the guest runs,
+    /// else through its storage volume.
+    virtual Applied resize_volume(const std::string& vm, const Volume& disk, std::uint64_t bytes, bool shrink);
 };
 
 /// Opens the libvirt backend on `uri` (empty: libvirt's default). Error(unavailable) when the

@@ -81,6 +81,17 @@ public:
     OpResult snapshot_revert(const std::string& vm, const std::string& snapshot, RevertEnd end);
     OpResult snapshot_delete(const std::string& vm, const std::string& snapshot, bool children);
 
+    /// Attaches `source` (absolute path or POOL/VOLUME) as `target` (empty: the first free
+    /// vdX), refused while the VM has snapshots (Mold). The same source already at that
+    /// target is a no-op; a taken target or the source at another target is a conflict.
+    OpResult volume_attach(const std::string& vm, const std::string& source, const std::string& target);
+    /// Detaches the disk at `target` (not_found when there is none), refused while the VM has
+    /// snapshots; the root disk only while the VM is Stopped (CloudStack's rule).
+    OpResult volume_detach(const std::string& vm, const std::string& target);
+    /// Resizes the disk at `target` to `bytes`, refused while the VM has snapshots (Mold); the
+    /// same size is a no-op, a smaller one a conflict unless `shrink`.
+    OpResult volume_resize(const std::string& vm, const std::string& target, std::uint64_t bytes, bool shrink);
+
     Backend& backend() { return m_backend; }
     /// Fleet runs: locks become `vmctl.HOST.VM`, so same-named VMs on two hosts do not clash.
     void set_lock_scope(std::string host) { m_lock_scope = std::move(host); }
@@ -99,6 +110,9 @@ private:
     EngineOptions m_options;
     std::string m_lock_scope;
 };
+
+/// One disk as JSON (`target, path, type, format, capacity_bytes, root, managed, live, config`).
+Json disk_json(const Volume& volume);
 
 /// The lock name of a VM (`vmctl.NAME`), so scripts and tests can find its lock file.
 std::string lock_name(const std::string& vm);

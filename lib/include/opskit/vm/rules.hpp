@@ -17,6 +17,7 @@ namespace opskit::vm {
 enum class Operation {
     start, stop, reboot, destroy, recover, expunge,
     snapshot_create, snapshot_list, snapshot_revert, snapshot_delete,
+    volume_attach, volume_detach, volume_resize,
 };
 
 std::string_view to_string(Operation op) noexcept;
@@ -88,5 +89,23 @@ struct VolumePlan {
 };
 VolumePlan plan_volumes(const std::vector<Volume>& volumes, const std::vector<std::string>& chosen,
                         bool all, std::string_view vm_name);
+
+/// Mold's volume guards (CloudStack VolumeApiServiceImpl, spec vm-power §2.4): while a VM has
+/// VM snapshots, attaching a volume, detaching one and resizing an attached one are refused.
+/// Returns Mold's reason for `op` (empty for operations the guard does not cover).
+std::string_view snapshot_guard_reason(Operation op) noexcept;
+
+/// Throws Error(conflict) `op (input): Mold's reason (…)` when `snapshots` > 0.
+void check_snapshot_guard(Operation op, int snapshots, std::string_view vm_name, std::string_view input);
+
+/// A disk target as vmctl accepts it: `vd`, `sd`, `hd` or `xvd` and one or two letters
+/// (`vdb`, `sdaa`). Throws Error(usage) otherwise.
+void check_disk_target(std::string_view target);
+
+/// The bus libvirt expects for a target's prefix (`vd` → virtio, `sd` → scsi, …).
+std::string_view bus_for_target(std::string_view target);
+
+/// The first free `vdX` target (vdb … vdz) beside `used`; Error(conflict) when none is left.
+std::string next_free_target(const std::vector<std::string>& used, std::string_view vm_name);
 
 }  // namespace opskit::vm
