@@ -12,57 +12,16 @@
 load helpers
 load vm_daemon
 
-why_not() {
-    [[ $EUID -eq 0 ]] || { echo "needs root (libvirtd with the qemu driver)"; return; }
-    command -v qemu-system-x86_64 >/dev/null || { echo "qemu-system-x86 not installed"; return; }
-    command -v qemu-img >/dev/null || { echo "qemu-utils not installed"; return; }
-    command -v unshare >/dev/null || { echo "unshare not available"; return; }
-    [[ -d /etc/libvirt ]] || { echo "/etc/libvirt missing"; return; }
-    [[ -e /usr/lib/x86_64-linux-gnu/libvirt/connection-driver/libvirt_driver_qemu.so ]] || { echo "libvirt qemu driver not installed"; return; }
-    unshare --mount true 2>/dev/null || { echo "cannot create a mount namespace"; return; }
-}
-
 setup_file() {
-    export TCG_WHY=$(why_not)
+    export TCG_WHY=$(vm_qemu_why_not)
     [[ -z $TCG_WHY ]] || return 0
     export TCG_DIR=$(mktemp -d /tmp/vmtcg.XXXXXX)
-    : > "$TCG_DIR/created"
-    if ! id libvirt-qemu >/dev/null 2>&1; then
-        useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin libvirt-qemu
-        echo user >> "$TCG_DIR/created"
-    fi
-    mkdir -p "$TCG_DIR/d/etc"
-    cat > "$TCG_DIR/d/etc/qemu.conf" <<'CONF'
-user = "root"
-group = "root"
-dynamic_ownership = 0
-security_driver = "none"
-cgroup_controllers = [ ]
-stdio_handler = "file"
-CONF
-    vm_daemon_start "$TCG_DIR/d" qemu storage 2>"$TCG_DIR/why" || true
+    vm_qemu_daemon_start "$TCG_DIR"
     export TCG_NAME="vmctl-tcg-$(basename "$TCG_DIR" | tr -dc 'a-zA-Z0-9')"
     [[ -S $TCG_DIR/d/run/libvirt-sock ]] || return 0
     export VMCTL_CONNECT="qemu+unix:///system?socket=$TCG_DIR/d/run/libvirt-sock"
     qemu-img create -q -f qcow2 "$TCG_DIR/tiny.qcow2" 16M
-    cat > "$TCG_DIR/tiny.xml" <<XML
-<domain type='qemu'>
-  <name>$TCG_NAME</name>
-  <memory unit='MiB'>64</memory>
-  <vcpu>1</vcpu>
-  <os><type arch='x86_64' machine='pc'>hvm</type></os>
-  <features><acpi/></features>
-  <on_reboot>restart</on_reboot>
-  <devices>
-    <emulator>/usr/bin/qemu-system-x86_64</emulator>
-    <disk type='file' device='disk'>
-      <driver name='qemu' type='qcow2'/>
-      <source file='$TCG_DIR/tiny.qcow2'/>
-      <target dev='vda' bus='virtio'/>
-    </disk>
-  </devices>
-</domain>
-XML
+    vm_qemu_domain_xml "$TCG_NAME" "$TCG_DIR/tiny.qcow2" > "$TCG_DIR/tiny.xml"
     virsh -q -c "$VMCTL_CONNECT" define "$TCG_DIR/tiny.xml" >"$TCG_DIR/define.log" 2>&1 || echo "define failed: $(cat "$TCG_DIR/define.log")" >> "$TCG_DIR/why"
 }
 
@@ -72,12 +31,7 @@ teardown_file() {
         virsh -q -c "$VMCTL_CONNECT" destroy "$TCG_NAME" >/dev/null 2>&1 || true
         virsh -q -c "$VMCTL_CONNECT" undefine --snapshots-metadata "$TCG_NAME" >/dev/null 2>&1 || true
     fi
-    VMD_DIR=$TCG_DIR/d vm_daemon_stop
-    # A qemu process that outlived its daemon: ours carry our unique guest name.
-    local pid
-    for pid in $(pgrep -f "guest=$TCG_NAME" || true); do kill -9 "$pid" 2>/dev/null || true; done
-    grep -qx user "$TCG_DIR/created" && userdel libvirt-qemu 2>/dev/null || true
-    rm -rf "$TCG_DIR"
+    vm_qemu_daemon_stop "$TCG_DIR" "$TCG_NAME"
 }
 
 setup() {

@@ -8,35 +8,12 @@
 load helpers
 load vm_daemon
 
-why_not() {
-    [[ $EUID -eq 0 ]] || { echo "needs root (libvirtd with the qemu driver)"; return; }
-    command -v qemu-system-x86_64 >/dev/null || { echo "qemu-system-x86 not installed"; return; }
-    command -v qemu-img >/dev/null || { echo "qemu-utils not installed"; return; }
-    [[ -d /etc/libvirt ]] || { echo "/etc/libvirt missing"; return; }
-    [[ -e /usr/lib/x86_64-linux-gnu/libvirt/connection-driver/libvirt_driver_qemu.so ]] || { echo "libvirt qemu driver not installed"; return; }
-    [[ -e /usr/lib/x86_64-linux-gnu/libvirt/connection-driver/libvirt_driver_storage.so ]] || { echo "libvirt storage driver not installed"; return; }
-    unshare --mount true 2>/dev/null || { echo "cannot create a mount namespace"; return; }
-}
-
 setup_file() {
-    export VOL_WHY=$(why_not)
+    export VOL_WHY=$(vm_qemu_why_not)
     [[ -z $VOL_WHY ]] || return 0
     export VOL_DIR=$(mktemp -d /tmp/vmvol.XXXXXX)
-    : > "$VOL_DIR/created"
-    if ! id libvirt-qemu >/dev/null 2>&1; then
-        useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin libvirt-qemu
-        echo user >> "$VOL_DIR/created"
-    fi
-    mkdir -p "$VOL_DIR/d/etc" "$VOL_DIR/pool"
-    cat > "$VOL_DIR/d/etc/qemu.conf" <<'CONF'
-user = "root"
-group = "root"
-dynamic_ownership = 0
-security_driver = "none"
-cgroup_controllers = [ ]
-stdio_handler = "file"
-CONF
-    vm_daemon_start "$VOL_DIR/d" qemu storage 2>"$VOL_DIR/why" || true
+    mkdir -p "$VOL_DIR/pool"
+    vm_qemu_daemon_start "$VOL_DIR"
     [[ -S $VOL_DIR/d/run/libvirt-sock ]] || return 0
     export VMCTL_CONNECT="qemu+unix:///system?socket=$VOL_DIR/d/run/libvirt-sock"
     export VOL_NAME="vmctl-vol-$(basename "$VOL_DIR" | tr -dc 'a-zA-Z0-9')"
@@ -45,12 +22,7 @@ CONF
 }
 
 teardown_file() {
-    [[ -n ${VOL_DIR:-} && -d $VOL_DIR ]] || return 0
-    VMD_DIR=$VOL_DIR/d vm_daemon_stop
-    local pid
-    for pid in $(pgrep -f "guest=$VOL_NAME" || true); do kill -9 "$pid" 2>/dev/null || true; done
-    grep -qx user "$VOL_DIR/created" && userdel libvirt-qemu 2>/dev/null || true
-    rm -rf "$VOL_DIR"
+    vm_qemu_daemon_stop "${VOL_DIR:-}" "${VOL_NAME:-none}"
 }
 
 setup() {
@@ -62,23 +34,7 @@ setup() {
     W=$VOL_DIR/w$BATS_SUITE_TEST_NUMBER
     mkdir -p "$W"
     qemu-img create -q -f qcow2 "$W/root.qcow2" 16M
-    cat > "$W/vm.xml" <<XML
-<domain type='qemu'>
-  <name>$VOL_NAME</name>
-  <memory unit='MiB'>64</memory>
-  <vcpu>1</vcpu>
-  <os><type arch='x86_64' machine='pc'>hvm</type></os>
-  <features><acpi/></features>
-  <devices>
-    <emulator>/usr/bin/qemu-system-x86_64</emulator>
-    <disk type='file' device='disk'>
-      <driver name='qemu' type='qcow2'/>
-      <source file='$W/root.qcow2'/>
-      <target dev='vda' bus='virtio'/>
-    </disk>
-  </devices>
-</domain>
-XML
+    vm_qemu_domain_xml "$VOL_NAME" "$W/root.qcow2" > "$W/vm.xml"
     v define "$W/vm.xml" >/dev/null
     v vol-create-as vpool "data$BATS_SUITE_TEST_NUMBER.qcow2" 32M --format qcow2 >/dev/null
     DATA=vpool/data$BATS_SUITE_TEST_NUMBER.qcow2

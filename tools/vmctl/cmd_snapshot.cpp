@@ -6,33 +6,11 @@
 namespace opskit::vmctl {
 namespace {
 
-// Positional words typed after the `snapshot <sub>` words, excluding the one being completed.
-std::vector<std::string> typed_positionals(const cli::Context& ctx, const std::string& sub) {
-    const auto& words = ctx.completion_words();
-    std::vector<std::string> out;
-    bool after = false;
-    for (std::size_t i = 0; i + 1 < words.size(); ++i) {
-        if (!after) {
-            after = words[i] == sub && i > 0 && words[i - 1] == "snapshot";
-            continue;
-        }
-        if (!words[i].empty() && words[i][0] != '-') out.push_back(words[i]);
-    }
-    return out;
-}
-
 void complete_vm_then_snapshot(CLI::App* cmd, cli::Context& ctx, const std::string& sub) {
-    ctx.complete_positional(cmd, [&ctx, sub]() -> std::vector<std::string> {
-        const auto typed = typed_positionals(ctx, sub);
-        if (typed.empty()) return complete_vm_names(ctx);
-        if (typed.size() > 1) return {};
-        try {
-            std::vector<std::string> out;
-            for (const auto& s : open_backend(ctx)->snapshots(typed[0])) out.push_back(s.name);
-            return out;
-        } catch (const std::exception&) {
-            return {};
-        }
+    complete_vm_then(cmd, ctx, "snapshot", sub, [](vm::Backend& b, const std::string& vm) {
+        std::vector<std::string> out;
+        for (const auto& s : b.snapshots(vm)) out.push_back(s.name);
+        return out;
     });
 }
 

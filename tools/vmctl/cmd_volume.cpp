@@ -7,35 +7,16 @@
 namespace opskit::vmctl {
 namespace {
 
-// Positional words typed after `volume <sub>`, excluding the one being completed.
-std::vector<std::string> typed_after(const cli::Context& ctx, const std::string& sub) {
-    const auto& words = ctx.completion_words();
-    std::vector<std::string> out;
-    bool after = false;
-    for (std::size_t i = 0; i + 1 < words.size(); ++i) {
-        if (!after) {
-            after = words[i] == sub && i > 0 && words[i - 1] == "volume";
-            continue;
-        }
-        if (!words[i].empty() && words[i][0] != '-') out.push_back(words[i]);
-    }
-    return out;
-}
-
 // VM first, then (for detach/resize) one of its disk targets.
 void complete_vm_then_target(CLI::App* cmd, cli::Context& ctx, const std::string& sub, bool targets) {
-    ctx.complete_positional(cmd, [&ctx, sub, targets]() -> std::vector<std::string> {
-        const auto typed = typed_after(ctx, sub);
-        if (typed.empty()) return complete_vm_names(ctx);
-        if (!targets || typed.size() > 1) return {};
-        try {
+    VmItems disks;
+    if (targets)
+        disks = [](vm::Backend& b, const std::string& vm) {
             std::vector<std::string> out;
-            for (const auto& d : open_backend(ctx)->disks(typed[0])) out.push_back(d.target);
+            for (const auto& d : b.disks(vm)) out.push_back(d.target);
             return out;
-        } catch (const std::exception&) {
-            return {};
-        }
-    });
+        };
+    complete_vm_then(cmd, ctx, "volume", sub, disks);
 }
 
 }  // namespace

@@ -76,4 +76,14 @@ Result bulk_result(const std::vector<vm::OpResult>& results, bool fleet = false)
 /// A single-VM result: the object, or the VM's error thrown for the wrapper to report.
 Result single_result(const vm::OpResult& result);
 
+/// Completion: the positional words typed after `GROUP SUB` (`volume detach`), without the
+/// word being completed.
+std::vector<std::string> typed_after(const cli::Context& ctx, const std::string& group, const std::string& sub);
+
+/// What a VM has for its second positional (snapshot names, disk targets).
+using VmItems = std::function<std::vector<std::string>(vm::Backend&, const std::string&)>;
+/// Completes `GROUP SUB`'s positionals: a VM name, then `second` of that VM (null: nothing).
+void complete_vm_then(CLI::App* cmd, cli::Context& ctx, const std::string& group, const std::string& sub,
+                      const VmItems& second);
+
 }  // namespace opskit::vmctl
