@@ -63,7 +63,7 @@ void probe_local(Volume& v) {
     unsigned char head[32] = {};
     std::ifstream in(v.path, std::ios::binary);
     in.read(reinterpret_cast<char*>(head), sizeof head);
-    if (in.gcount() == sizeof head && std::memcmp(head, "QFI\xfb", 4) == 0) {
+    if (in.gcount() == static_cast<std::streamsize>(sizeof head) && std::memcmp(head, "QFI\xfb", 4) == 0) {
         v.format = "qcow2";
         std::uint64_t size = 0;
         for (int i = 24; i < 32; ++i) size = (size << 8) | head[i];
@@ -255,6 +255,7 @@ Applied detach(virConnectPtr conn, virDomainPtr dom, const std::string& vm, cons
     reset_error();
     std::string conf = domain_xml(dom, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE, vm);
     const auto el = disk_element(conf, disk.target);
+    if (el.empty()) throw Error(ErrorKind::not_found, "volume detach", vm + " " + disk.target, "not in the persistent definition");
     conf.erase(static_cast<std::size_t>(el.data() - conf.data()), el.size());
     redefine(conn, conf, vm);
     return {disk.live ? "the driver cannot hot-unplug disks: removed it from the persistent definition (the guest keeps it until it stops)"

@@ -67,8 +67,8 @@ struct Volume {
     bool root = false;                         ///< the first disk
     bool managed = false;                      ///< a storage volume the backend can delete
     std::string type = "file";                 ///< how the disk names its storage: `file`, `block`, `volume`
-    std::string format;                        ///< `raw`, `qcow2` (empty: not known)
-    std::optional<std::uint64_t> capacity;     ///< guest-visible size in bytes, when known
+    std::string format{};                      ///< `raw`, `qcow2` (empty: not known)
+    std::optional<std::uint64_t> capacity{};   ///< guest-visible size in bytes, when known
     bool live = false;                         ///< attached to the running guest
     bool config = true;                        ///< in the persistent definition
 };
