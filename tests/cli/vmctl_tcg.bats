@@ -11,6 +11,7 @@
 # teardown_file whatever happened.
 load helpers
 load vm_daemon
+load vm_qemu
 
 setup_file() {
     export TCG_WHY=$(vm_qemu_why_not)

@@ -7,6 +7,7 @@
 # completion. The daemon and everything it made are removed in teardown_file.
 load helpers
 load vm_daemon
+load vm_qemu
 
 setup_file() {
     export VOL_WHY=$(vm_qemu_why_not)
