@@ -4,7 +4,7 @@ BUILD ?= build
 GENERATOR ?= Ninja
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build test demo asan clean install
+.PHONY: all deps build test demo asan fuzz clean install
 
 all: build
 
@@ -34,8 +34,13 @@ asan: deps
 	cmake --build build-asan --target unit_tests
 	cd build-asan && ASAN_OPTIONS=detect_leaks=0 ctest --output-on-failure -E '^cli\.'
 
+# Every libFuzzer target, built with clang in build-fuzz/, each run FUZZ_SECONDS (default 60)
+# on its seeds; prints executions and crashes per target. Not part of `make test`.
+fuzz: deps
+	scripts/fuzz
+
 install: build
 	cmake --install $(BUILD)
 
 clean:
-	rm -rf $(BUILD) build-asan
+	rm -rf $(BUILD) build-asan build-fuzz

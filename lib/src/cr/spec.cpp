@@ -101,7 +101,7 @@ Json yaml_to_json(std::string_view text, std::string_view input_name) {
     if (first != std::string_view::npos && (text[first] == '{' || text[first] == '[')) {
         try {
             return Json::parse(text);
-        } catch (const Json::parse_error& e) {
+        } catch (const Json::exception& e) {  // parse_error, and out_of_range for numbers like 1e400
             throw Error(ErrorKind::usage, "invalid JSON spec", input_name, e.what());
         }
     }
@@ -163,7 +163,7 @@ std::pair<std::string, Json> parse_mount_flag(std::string_view text) {
         else {
             try {
                 mount["content"] = Json::parse(content);
-            } catch (const Json::parse_error& e) {
+            } catch (const Json::exception& e) {  // parse_error, and out_of_range for numbers like 1e400
                 throw Error(ErrorKind::usage, "invalid --mount", text, std::string("the file is not JSON: ") + e.what());
             }
         }
