@@ -281,6 +281,7 @@ DispatchSummary EngineDispatcher::pass() {
         });
     }
     m_first = false;
+    m_summary.queue_depth = m_store.read([](Tx& tx) { return count_queued(tx); });
     if (unavailable) throw Error(ErrorKind::unavailable, "engine unavailable", m_engine.name(), unavailable_why);
     return m_summary;
 }
