@@ -32,7 +32,13 @@ Json scalar_to_json(const YAML::Node& node) {
             return text;
         }
     }
-    if (std::regex_match(text, float_re)) return std::stod(text);
+    if (std::regex_match(text, float_re)) {
+        try {
+            return std::stod(text);
+        } catch (const std::out_of_range&) {  // 1e400: kept as text, as too-long integers are
+            return text;
+        }
+    }
     return text;
 }
 
