@@ -30,7 +30,7 @@ demo: build
 # tree (UB aborts the test). Leak detection is off: libvirt and yaml-cpp keep process-lifetime
 # allocations that LeakSanitizer reports as leaks.
 asan: deps
-	cmake -S . -B build-asan -G $(GENERATOR) -DOPSKIT_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+	cmake -S . -B build-asan -G $(GENERATOR) -DOPSKIT_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-g1
 	cmake --build build-asan --target unit_tests
 	cd build-asan && ASAN_OPTIONS=detect_leaks=0 ctest --output-on-failure -E '^cli\.'
 
