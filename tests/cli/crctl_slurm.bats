@@ -90,7 +90,6 @@ job_field() {  # job_field UUID FORMAT
 }
 
 @test "scancel behind our back while running: Cancelled and retried up to container_count_max" {
-    skip "known issue: a job scancelled while Running is not yet seen as vanished (state check failed)"
     req=$(submit --container-count-max 2 -- sleep 30)
     first=$(container_of "$req")
     deadline=$((SECONDS + 30))
