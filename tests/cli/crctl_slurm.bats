@@ -92,6 +92,66 @@ job_field() {  # job_field UUID FORMAT
     [[ $(crctl -o json container show "$midc" | jq -r .state) == Cancelled ]]
 }
 
+# Drives `dispatch --once` until container $1 is in state $2 (deadline $3 s, default 30).
+drive_until_state() {
+    local deadline=$((SECONDS + ${3:-30}))
+    until [[ $(crctl -o json container show "$1" | jq -r .state) == "$2" ]]; do
+        ((SECONDS < deadline)) || return 1
+        crctl dispatch --once >/dev/null 2>&1 || true
+        sleep 0.3
+    done
+}
+
+@test "cancel a running request: its job is scancelled and gone, the container Cancelled" {
+    req=$(submit -- sleep 60)
+    c=$(container_of "$req")
+    drive_until_state "$c" Running
+    job=$(job_field "$c" %i)
+    [[ -n $job ]]
+    crctl request cancel "$req" >/dev/null
+    run -0 crctl dispatch --once
+    [[ $(crctl -o json container show "$c" | jq -r .state) == Cancelled ]]
+    [[ $(crctl -o json request show "$req" | jq -r .state) == Final ]]
+    deadline=$((SECONDS + 20))
+    while [[ -n $(squeue -h -j "$job" -o %i 2>/dev/null) ]] && ((SECONDS < deadline)); do sleep 0.2; done
+    [[ -z $(squeue -h -j "$job" -o %i 2>/dev/null) ]] || fail "job $job still in squeue"
+}
+
+@test "kill -9 of dispatch --follow while jobs run: the next --once adopts them, ingests the finished, cancels an orphan" {
+    # an orphan: a Slurm job named like a container of ours that is already final
+    done_req=$(submit -- true orphan)
+    drive_until_final "$done_req" 40
+    orphan_uuid=$(container_of "$done_req")
+    orphan=$(sbatch --parsable --job-name="$orphan_uuid" --wrap 'sleep 120')
+    fast=$(submit -- sh -c 'sleep 2; echo fast > /out/f')
+    slow=$(submit -- sh -c 'sleep 8; echo slow > /out/f')
+    crctl dispatch --follow --poll-interval 0.2 >"$T/follow.log" 2>&1 &
+    bg=$!
+    fc=$(container_of "$fast") sc=$(container_of "$slow")
+    deadline=$((SECONDS + 30))
+    until [[ $(crctl -o json container show "$fc" | jq -r .state) == Running &&
+             $(crctl -o json container show "$sc" | jq -r .state) == Running ]]; do
+        ((SECONDS < deadline)) || fail "not both Running: $(cat "$T/follow.log")"
+        sleep 0.2
+    done
+    kill -9 "$bg"; wait "$bg" 2>/dev/null || true; bg=
+    slow_job=$(job_field "$sc" %i)
+    [[ -n $slow_job ]]
+    # the fast job ends while no dispatcher runs
+    deadline=$((SECONDS + 30))
+    while [[ -n $(job_field "$fc" %i) ]] && ((SECONDS < deadline)); do sleep 0.2; done
+    run -0 --separate-stderr crctl -o json dispatch --once
+    [[ $(crctl -o json container show "$fc" | jq -r .state) == Complete ]]
+    [[ $(crctl -o json container show "$sc" | jq -r .state) == Running ]]
+    [[ $(job_field "$sc" %i) == "$slow_job" ]] || fail "slow container resubmitted"
+    [[ $(squeue -h --name="$sc" -o %i | wc -l) == 1 ]]
+    deadline=$((SECONDS + 20))
+    while [[ -n $(squeue -h -j "$orphan" -o %i 2>/dev/null) ]] && ((SECONDS < deadline)); do sleep 0.2; done
+    [[ -z $(squeue -h -j "$orphan" -o %i 2>/dev/null) ]] || fail "orphan job $orphan still in squeue"
+    drive_until_final "$slow" 40
+    [[ $(crctl -o json container show "$sc" | jq -r .state) == Complete ]]
+}
+
 @test "scancel behind our back while running: Cancelled and retried up to container_count_max" {
     req=$(submit --container-count-max 2 -- sleep 30)
     first=$(container_of "$req")
