@@ -162,6 +162,7 @@ void add_exec(CLI::App* parent, cli::Context& ctx) {
     auto* cmd = parent->add_subcommand("exec", "node side of a remote engine: run a container from its spool record");
     cmd->add_option("uuid", o->uuid, "container UUID")->required();
     cmd->add_option("--spool", o->spool, "the spool folder the dispatcher wrote the record into")->required();
+    ctx.complete_positional(cmd, container_uuid_completer(ctx));
     ctx.on(cmd, [o] {
         const int code = cr::exec_from_spool(cr::Spool(o->spool), o->uuid);
         Result r = one(Json{{"uuid", o->uuid}, {"exit_code", code}});

@@ -1,6 +1,8 @@
 // The crctl config section → StoreOptions / DispatchOptions (see dispatch_config.hpp).
 #include "opskit/cr/dispatch_config.hpp"
 
+#include <algorithm>
+
 #include "opskit/core/error.hpp"
 #include "opskit/cr/slurm.hpp"
 
@@ -36,9 +38,15 @@ DispatchOptions dispatch_options_from(const Config& config) {
     return d;
 }
 
+const std::vector<std::string>& engine_names() {
+    static const std::vector<std::string> names{"local", "slurm"};
+    return names;
+}
+
 std::string engine_name_from(const Config& config) {
     auto name = config.get_string("crctl.engine");
-    if (name != "local" && name != "slurm")
+    const auto& known = engine_names();
+    if (std::find(known.begin(), known.end(), name) == known.end())
         throw Error(ErrorKind::usage, "invalid engine", name, "expected local or slurm");
     return name;
 }

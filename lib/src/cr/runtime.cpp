@@ -24,6 +24,11 @@ RuntimeKind parse_runtime_kind(std::string_view text) {
     throw Error(ErrorKind::usage, "unknown runtime", text, "expected host, podman or docker");
 }
 
+const std::vector<std::string>& runtime_names() {
+    static const std::vector<std::string> names{"host", "podman", "docker"};
+    return names;
+}
+
 std::string_view to_string(RuntimeKind kind) noexcept {
     switch (kind) {
     case RuntimeKind::host: return "host";

@@ -23,6 +23,9 @@ StoreOptions store_options_from(const Config& config);
 /// `crctl.max_parallel`, `crctl.poll_interval`, `crctl.kill_grace`.
 DispatchOptions dispatch_options_from(const Config& config);
 
+/// The engines `crctl.engine` accepts, in the order help and completion list them.
+const std::vector<std::string>& engine_names();
+
 /// `local` or `slurm`; anything else → Error(usage) naming it.
 std::string engine_name_from(const Config& config);
 

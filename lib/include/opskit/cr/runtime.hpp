@@ -25,6 +25,8 @@ enum class RuntimeKind { host, podman, docker };
 
 /// `host`, `podman`, `docker`; anything else → Error(usage) naming the text.
 RuntimeKind parse_runtime_kind(std::string_view text);
+/// The runtime names parse_runtime_kind accepts (for help and completion).
+const std::vector<std::string>& runtime_names();
 std::string_view to_string(RuntimeKind kind) noexcept;
 
 /// The program a runtime runs when none is configured: `bwrap`, `podman`, `/usr/bin/docker`
