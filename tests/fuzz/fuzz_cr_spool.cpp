@@ -9,8 +9,8 @@
 #include <string_view>
 
 #include "opskit/core/error.hpp"
-#include "opskit/cr/slurm.hpp"
-#include "opskit/cr/spool.hpp"
+#include "opskit/cr/dispatch/slurm.hpp"
+#include "opskit/cr/dispatch/spool.hpp"
 
 namespace {
 

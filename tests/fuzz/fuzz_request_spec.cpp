@@ -12,9 +12,9 @@
 #include <string_view>
 
 #include "opskit/core/error.hpp"
-#include "opskit/cr/requests.hpp"
-#include "opskit/cr/spec.hpp"
-#include "opskit/cr/store.hpp"
+#include "opskit/cr/lifecycle/requests.hpp"
+#include "opskit/cr/lifecycle/spec.hpp"
+#include "opskit/cr/store/store.hpp"
 
 namespace {
 

@@ -8,9 +8,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "cr/digest.hpp"
+#include "cr/collections/digest.hpp"
 #include "opskit/core/error.hpp"
-#include "opskit/cr/collection.hpp"
+#include "opskit/cr/collections/collection.hpp"
 
 #include "temp_dir.hpp"
 

@@ -3,8 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include "opskit/core/error.hpp"
-#include "opskit/cr/slurm.hpp"
-#include "opskit/cr/spool.hpp"
+#include "opskit/cr/dispatch/slurm.hpp"
+#include "opskit/cr/dispatch/spool.hpp"
 
 using namespace opskit;
 using namespace opskit::cr;

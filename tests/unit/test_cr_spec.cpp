@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "opskit/core/error.hpp"
-#include "opskit/cr/spec.hpp"
+#include "opskit/cr/lifecycle/spec.hpp"
 
 using opskit::Error;
 using opskit::ErrorKind;

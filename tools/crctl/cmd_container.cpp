@@ -7,8 +7,8 @@
 
 #include "commands.hpp"
 #include "opskit/core/error.hpp"
-#include "opskit/cr/containers.hpp"
-#include "opskit/cr/spool.hpp"
+#include "opskit/cr/lifecycle/containers.hpp"
+#include "opskit/cr/dispatch/spool.hpp"
 #include "store_cli.hpp"
 
 namespace opskit::crctl {

@@ -12,9 +12,9 @@
 #include "commands.hpp"
 #include "store_cli.hpp"
 #include "opskit/core/term.hpp"
-#include "opskit/cr/dispatch.hpp"
-#include "opskit/cr/dispatch_config.hpp"
-#include "opskit/cr/engine_dispatch.hpp"
+#include "opskit/cr/dispatch/local/dispatch.hpp"
+#include "opskit/cr/dispatch/dispatch_config.hpp"
+#include "opskit/cr/dispatch/engine_dispatch.hpp"
 
 namespace opskit::crctl {
 

@@ -16,14 +16,14 @@
 #include "store_cli.hpp"
 #include "opskit/core/audit.hpp"
 #include "opskit/core/term.hpp"
-#include "opskit/cr/collection.hpp"
-#include "opskit/cr/containers.hpp"
-#include "opskit/cr/dispatch.hpp"
-#include "opskit/cr/dispatch_config.hpp"
-#include "opskit/cr/engine_dispatch.hpp"
+#include "opskit/cr/collections/collection.hpp"
+#include "opskit/cr/lifecycle/containers.hpp"
+#include "opskit/cr/dispatch/local/dispatch.hpp"
+#include "opskit/cr/dispatch/dispatch_config.hpp"
+#include "opskit/cr/dispatch/engine_dispatch.hpp"
 #include "opskit/core/process.hpp"
 #include "opskit/core/error.hpp"
-#include "opskit/cr/requests.hpp"
+#include "opskit/cr/lifecycle/requests.hpp"
 
 namespace opskit::crctl {
 

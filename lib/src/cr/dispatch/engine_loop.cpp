@@ -14,9 +14,9 @@
 #include "opskit/core/error.hpp"
 #include "opskit/core/process.hpp"
 #include "opskit/core/time.hpp"
-#include "opskit/cr/collection.hpp"
-#include "opskit/cr/containers.hpp"
-#include "opskit/cr/engine_dispatch.hpp"
+#include "opskit/cr/collections/collection.hpp"
+#include "opskit/cr/lifecycle/containers.hpp"
+#include "opskit/cr/dispatch/engine_dispatch.hpp"
 
 namespace opskit::cr {
 

@@ -8,7 +8,7 @@
 #include <cmath>
 
 #include "opskit/core/error.hpp"
-#include "opskit/cr/slurm.hpp"
+#include "opskit/cr/dispatch/slurm.hpp"
 
 namespace opskit::cr {
 

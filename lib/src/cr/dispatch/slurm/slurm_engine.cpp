@@ -11,7 +11,7 @@
 
 #include "opskit/core/error.hpp"
 #include "opskit/core/process.hpp"
-#include "opskit/cr/slurm.hpp"
+#include "opskit/cr/dispatch/slurm.hpp"
 
 namespace fs = std::filesystem;
 
