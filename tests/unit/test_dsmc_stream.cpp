@@ -122,7 +122,8 @@ TEST_CASE("dsmc stream: records are handed out before the input ends", "[dsmc][s
     Counter c;
     StreamParser p(c);
     p.feed(text);
-    CHECK(c.parts >= 3);  // two messages and the summary are complete; the last message may continue
+    // The first two messages are complete; the summary and the last message may go on.
+    CHECK(c.parts == 2);
     CHECK_FALSE(c.ended);
     p.finish();
     CHECK(c.parts == 4);
