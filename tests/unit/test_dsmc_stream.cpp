@@ -189,3 +189,14 @@ TEST_CASE("dsmc stream: the streaming printers print the whole-report documents"
         CHECK(end.at("lines") == doc["lines"]);
     }
 }
+
+TEST_CASE("dsmc stream: one record stays bounded however many labels it is given", "[dsmc][stream]") {
+    std::string text = "Total number of objects inspected:        5\n";
+    for (int i = 0; i < 2000; ++i) text += "Unknown label number " + std::to_string(i) + ":   x\n";
+    const Report r = parse_output(text);
+    REQUIRE_FALSE(r.summaries.empty());
+    for (const auto& s : r.summaries) CHECK(s.other.size() <= 256);
+    std::size_t kept = 0;
+    for (const auto& s : r.summaries) kept += s.other.size();
+    CHECK(kept == 2000);  // nothing lost: a full summary continues in the next one
+}

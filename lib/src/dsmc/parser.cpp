@@ -221,6 +221,9 @@ private:
     // and judged when it ends (see flush_paragraph). Copies, since a chunk does not outlive
     // its lines; the strings keep their capacity from one paragraph to the next.
     static constexpr std::size_t kMaxPending = 3;
+    /// Labels kept per table row (-detail, dotted) and unknown labels per summary: every
+    /// real capture has a few dozen at most; the cap keeps one record bounded in memory.
+    static constexpr std::size_t kMaxFields = 256;
     Message m_message;
     bool m_message_open = false;
     bool m_blank_seen = false;
@@ -417,6 +420,8 @@ bool Parser::table_line(std::string_view body) {
             m_row_open = true;
             m_row.line = m_line;
         }
+        // A bounded record, whatever the input: past kMaxFields the lines are still the table's.
+        if (m_row.fields.size() >= kMaxFields) return true;
         return parse_dotted(body, m_row);
     }
     if (is_digit(body[0])) {
@@ -438,7 +443,7 @@ bool Parser::table_line(std::string_view body) {
         close_table();
         return false;
     }
-    if (m_row_open) parse_detail(body, m_row);
+    if (m_row_open && m_row.fields.size() < kMaxFields) parse_detail(body, m_row);
     return true;
 }
 
@@ -544,7 +549,7 @@ void Parser::unknown_summary_value(std::string_view label, std::string_view valu
     if (m_message_open) flush_paragraph(false);
     end_message();
     std::string key(label);
-    if (m_summary.other.count(key) != 0) open_summary();
+    if (m_summary.other.count(key) != 0 || m_summary.other.size() >= kMaxFields) open_summary();
     m_summary.other[std::move(key)] = std::string(value);
 }
 
