@@ -32,7 +32,7 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)   N=$n"
 
 # 1. raw sbatch loop
 t=$(now)
-for ((i = 0; i < n; i++)); do sbatch --quiet --job-name="raw-$i" --no-requeue --wrap true >/dev/null; done
+for ((i = 0; i < n; i++)); do sbatch --quiet --job-name="raw-$i" --no-requeue --output=/dev/null --wrap true >/dev/null; done
 submit_raw=$(since "$t")
 wait_squeue_empty
 raw=$(since "$t")

@@ -135,8 +135,8 @@ int run(int argc, char** argv, const ToolSpec& spec) {
     CLI::App app{spec.summary, spec.name};
     app.set_version_flag("--version", fmt::format("{} {} (libopskit {})", spec.name, OPSKIT_VERSION, version()));
     app.fallthrough();  // global options may follow the verb: `vmctl stop web1 -o json`
-    auto* output_opt = ctx.config_option(&app, "-o,--output", "common.output", "output format: table, json or yaml");
-    ctx.complete(output_opt, [] { return std::vector<std::string>{"table", "json", "yaml"}; });
+    auto* output_opt = ctx.config_option(&app, "-o,--output", "common.output", "output format: table, json, yaml or jsonl");
+    ctx.complete(output_opt, [] { return std::vector<std::string>{"table", "json", "yaml", "jsonl"}; });
     bool quiet = false;
     app.add_flag("-q,--quiet", quiet, "print nothing on success");
     app.add_flag("-v,--verbose", ctx.m_verbose, "more detail on stderr (repeatable)");
