@@ -42,11 +42,10 @@ std::string host_name_for(std::string_view uri) {
     if (!rest.empty() && rest.front() == '[') {  // [v6]:port
         const auto close = rest.find(']');
         rest = rest.substr(1, close == std::string_view::npos ? std::string_view::npos : close - 1);
-        std::string out(rest);
-        std::replace(out.begin(), out.end(), ':', '-');
-        return out.empty() ? "local" : out;
+    } else {
+        rest = rest.substr(0, rest.find(':'));
     }
-    rest = rest.substr(0, rest.find(':'));
+    // Whatever the URI holds (`[f[fe80::1]`, found by fuzz_vm_selector), the name is valid.
     std::string out(rest);
     for (auto& c : out)
         if (!name_char(c)) c = '-';
