@@ -170,3 +170,26 @@ state_on() { virsh -q -c "$(vm_fleet_uri "$FLEET_BASE" "$1")" domstate "$2"; }
     [[ $(jqr '[.[].host] | join(",")') == h1,h2,h3 ]]
     [[ $(jqr '[.[].reachable] | unique | join(",")') == true ]]
 }
+
+@test "completion offers host names and HOST:VM names (bash keeps HOST: on the line)" {
+    run -0 vmctl __complete -- --host ""
+    [[ $output == $'h1\nh2\nh3' ]] || fail "$output"
+    run -0 vmctl __complete -- stop h2:
+    [[ $output == $'h2:db2\nh2:shared1\nh2:test\nh2:web3' ]] || fail "$output"
+    run -0 vmctl __complete -- stop web
+    [[ $output == $'web1\nweb2\nweb3\nweb4' ]] || fail "$output"
+    run -0 vmctl __complete -- stop sh   # on two hosts: only as HOST:VM
+    [[ -z $output ]] || fail "$output"
+    run -0 vmctl __complete -- snapshot list h3:b
+    [[ $output == h3:batch1 ]]
+    run -0 vmctl snapshot create h3:web4 snapA
+    run -0 vmctl __complete -- snapshot revert h3:web4 ""
+    [[ $output == snapA ]]
+    # bash splits `h2:we` into h2 : we; the candidates come back without `h2:`.
+    run -0 bash -c "source '$OPSKIT_SOURCE_DIR/completions/bash/vmctl'
+        COMP_WORDS=(vmctl stop h2 : we); COMP_CWORD=4; _opskit_vmctl; printf '%s\n' \"\${COMPREPLY[@]}\""
+    [[ $output == web3 ]] || fail "$output"
+    run -0 bash -c "source '$OPSKIT_SOURCE_DIR/completions/bash/vmctl'
+        COMP_WORDS=(vmctl stop h2 :); COMP_CWORD=3; _opskit_vmctl; printf '%s\n' \"\${COMPREPLY[@]}\""
+    [[ $output == *web3* && $output != *h2:* ]] || fail "$output"
+}

@@ -75,6 +75,7 @@ std::vector<std::string> complete_vm_names(const cli::Context& ctx) {
                 if (spec.fleet) out.push_back(s.host.name + ":" + v.name);
                 ++seen[v.name];
             }
+        std::sort(out.begin(), out.end());
         for (const auto& [name, count] : seen)
             if (count == 1) out.push_back(name);
         return out;
