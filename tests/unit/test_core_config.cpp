@@ -114,6 +114,19 @@ TEST_CASE("unknown sections and keys name file, key and line", "[core][config]")
     CHECK(msg.find("bkctll") != std::string::npos);
 }
 
+// Found by fuzz_config: a YAML key that is a sequence or a mapping (`? [a]`) escaped as a
+// yaml-cpp exception (std::terminate in the fuzzer, exit 10 in the tools) instead of a usage
+// error naming the file and line.
+TEST_CASE("a key that is not a plain name is a usage error naming the line", "[core][config]") {
+    Files f;
+    f.write("user.yaml", "vmctl:\n  hosts:\n    ? [a, b]\n    : test:///default\n");
+    auto msg = message_of(sources_for(f));
+    CHECK(msg.find("user.yaml:3") != std::string::npos);
+    CHECK(msg.find("plain name") != std::string::npos);
+    f.write("user.yaml", "? {common: 1}\n: x\n");
+    CHECK(message_of(sources_for(f)).find("user.yaml:1") != std::string::npos);
+}
+
 TEST_CASE("other tools' sections are validated too", "[core][config]") {
     Files f;
     f.write("system.yaml", "crctl:\n  no_such_key: 1\n");

@@ -71,6 +71,17 @@ TEST_CASE("squeue lines", "[cr][slurm]") {
     CHECK(slurm_phase("SOMETHING_NEW") == JobPhase::unknown);
 }
 
+TEST_CASE("pending reasons: only configuration refusals mean a job never starts", "[cr][slurm]") {
+    for (const char* never : {"PartitionConfig", "PartitionNodeLimit", "PartitionTimeLimit", "BadConstraints"}) {
+        const auto why = slurm_reason_never_starts(never);
+        REQUIRE(why);
+        CHECK(why->find(never) != std::string::npos);
+    }
+    for (const char* passes : {"", "Resources", "Priority", "BeginTime", "Dependency", "ReqNodeNotAvail",
+                               "QOSMaxCpuPerUserLimit", "partitionconfig"})
+        CHECK_FALSE(slurm_reason_never_starts(passes));
+}
+
 TEST_CASE("spool record codec", "[cr][spool]") {
     RunRecord r;
     r.spec = spec();

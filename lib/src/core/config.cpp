@@ -104,6 +104,15 @@ Json parse_text(const ConfigKey& key, const std::string& text, const std::string
     throw bad();
 }
 
+// A mapping key as text. YAML allows a sequence or mapping as a key (`? [a, b]`), which no
+// config name can be; yaml-cpp would throw its own exception converting it.
+std::string key_text(const YAML::Node& key, const fs::path& file) {
+    if (!key.IsScalar())
+        throw Error(ErrorKind::usage, "invalid config", fmt::format("{}:{}", file.string(), key.Mark().line + 1),
+                    "expected a plain name as a key");
+    return key.Scalar();
+}
+
 Json parse_yaml(const ConfigKey& key, const YAML::Node& node, const fs::path& file) {
     const auto bad = [&]() {
         return Error(ErrorKind::usage, "invalid config", fmt::format("{}:{}", file.string(), node.Mark().line + 1),
@@ -115,7 +124,7 @@ Json parse_yaml(const ConfigKey& key, const YAML::Node& node, const fs::path& fi
         Json map = Json::object();
         for (const auto& item : node) {
             if (!item.second.IsScalar()) throw bad();
-            map[item.first.as<std::string>()] = item.second.Scalar();
+            map[key_text(item.first, file)] = item.second.Scalar();
         }
         return map;
     }
@@ -163,7 +172,7 @@ void load_file(const fs::path& file, ConfigLayer layer, std::map<std::string, Co
         throw Error(ErrorKind::usage, "invalid config", fmt::format("{}:{}", file.string(), root.Mark().line + 1),
                     "expected a mapping of sections (common, bkctl, crctl, vmctl)");
     for (const auto& section : root) {
-        const auto sname = section.first.as<std::string>();
+        const auto sname = key_text(section.first, file);
         const auto line = section.first.Mark().line + 1;
         if (!known_section(sname))
             throw Error(ErrorKind::usage, "invalid config", fmt::format("{}:{}", file.string(), line),
@@ -173,7 +182,7 @@ void load_file(const fs::path& file, ConfigLayer layer, std::map<std::string, Co
             throw Error(ErrorKind::usage, "invalid config", fmt::format("{}:{}", file.string(), line),
                         fmt::format("section '{}' must be a mapping", sname));
         for (const auto& entry : section.second) {
-            const auto kname = entry.first.as<std::string>();
+            const auto kname = key_text(entry.first, file);
             const auto kline = entry.first.Mark().line + 1;
             const ConfigKey* key = find_key(sname, kname);
             if (!key)
@@ -186,7 +195,7 @@ void load_file(const fs::path& file, ConfigLayer layer, std::map<std::string, Co
                 auto& cur = values[key->full_name()];
                 if (!cur.value.is_object()) cur = {Json::object(), origin, {}, layer};
                 for (auto it = entry.second.begin(); it != entry.second.end(); ++it) {
-                    const auto name = it->first.as<std::string>();
+                    const auto name = key_text(it->first, file);
                     cur.value[name] = value[name];
                     cur.entry_origins[name] = fmt::format("file {}:{}", file.string(), it->first.Mark().line + 1);
                 }

@@ -7,12 +7,10 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
-#include <fstream>
 #include <random>
-#include <sstream>
 #include <system_error>
 
-#include "collection_md5.hpp"
+#include "digest.hpp"
 #include "opskit/core/error.hpp"
 #include "opskit/core/fs.hpp"
 #include "opskit/cr/canonical.hpp"
@@ -53,22 +51,14 @@ std::string unescape_path(std::string_view text) {
     return out;
 }
 
-std::string read_bytes(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw Error(ErrorKind::failed, "cannot read", file.string(), "open failed");
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return std::move(ss).str();
-}
-
 std::string random_suffix() {
     static std::mt19937_64 rng{std::random_device{}()};
     return fmt::format("{:016x}", rng());
 }
 
 ManifestEntry entry_for(const fs::path& file, std::string rel) {
-    const std::string bytes = read_bytes(file);
-    return ManifestEntry{std::move(rel), bytes.size(), sha256_hex(bytes)};
+    auto digest = detail::sha256_file(file);
+    return ManifestEntry{std::move(rel), digest.size, std::move(digest.sha256)};
 }
 
 }  // namespace

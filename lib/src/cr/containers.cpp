@@ -90,6 +90,12 @@ std::vector<Container> queued_containers(Tx& tx, std::int64_t limit) {
     return list_containers(tx, ContainerFilter{ContainerState::queued, 1, std::nullopt, limit});
 }
 
+std::int64_t count_queued(Tx& tx) {
+    auto st = tx.cached("SELECT count(*) FROM containers WHERE state = 'Queued' AND priority > 0");
+    st->step();
+    return st->get_int(0);
+}
+
 Container lock_container(Tx& tx, std::string_view uuid, std::string_view holder) {
     Container c = get_container(tx, uuid);
     if (holder.empty()) throw Error(ErrorKind::usage, "cannot lock container", uuid, "a holder identity is required");

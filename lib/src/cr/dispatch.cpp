@@ -99,6 +99,7 @@ Json DispatchSummary::to_json() const {
                         {"note", r.note}});
     return Json{{"started", started},     {"completed", completed}, {"cancelled", cancelled},
                 {"orphans", orphans},     {"impossible", impossible}, {"interrupted", interrupted},
+                {"queue_depth", queue_depth},
                 {"containers", list}};
 }
 
@@ -573,6 +574,7 @@ struct Dispatcher::Impl {
             if (runs.empty()) nap(std::max(0L, std::min(next_queue, next_sweep) - steady_ms()));
             else nap(steady_ms() - last_activity < 200 ? 2 : 25);
         }
+        summary.queue_depth = store.read([](Tx& tx) { return count_queued(tx); });
         return summary;
     }
 };

@@ -12,6 +12,7 @@
 #include "lifecycle.hpp"
 #include "opskit/core/process.hpp"
 #include "rows.hpp"
+#include "opskit/core/utf8.hpp"
 #include "validate.hpp"
 
 namespace opskit::cr {
@@ -55,6 +56,11 @@ void apply_attributes(ContainerRequest& r, const Json& attrs, const Json* curren
             else problems.push_back({key, "must be an integer"});
         };
         auto object = [&](Json& slot) { slot = value.is_null() ? Json::object() : value; };
+        // The store keeps JSON, which is UTF-8 only: refuse other bytes here, naming the field.
+        if (utf8_error_at(key) || !json_is_valid_utf8(value)) {
+            problems.push_back({key, "is not valid UTF-8 text"});
+            continue;
+        }
         if (key == "requesting_container_uuid") {
             if (!current && !value.is_null())
                 problems.push_back({key, "cannot be set by a client (it comes from CRCTL_CONTAINER_UUID)"});

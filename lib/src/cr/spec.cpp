@@ -32,7 +32,13 @@ Json scalar_to_json(const YAML::Node& node) {
             return text;
         }
     }
-    if (std::regex_match(text, float_re)) return std::stod(text);
+    if (std::regex_match(text, float_re)) {
+        try {
+            return std::stod(text);
+        } catch (const std::out_of_range&) {  // 1e400: kept as text, as too-long integers are
+            return text;
+        }
+    }
     return text;
 }
 
@@ -101,7 +107,7 @@ Json yaml_to_json(std::string_view text, std::string_view input_name) {
     if (first != std::string_view::npos && (text[first] == '{' || text[first] == '[')) {
         try {
             return Json::parse(text);
-        } catch (const Json::parse_error& e) {
+        } catch (const Json::exception& e) {  // parse_error, and out_of_range for numbers like 1e400
             throw Error(ErrorKind::usage, "invalid JSON spec", input_name, e.what());
         }
     }
@@ -163,7 +169,7 @@ std::pair<std::string, Json> parse_mount_flag(std::string_view text) {
         else {
             try {
                 mount["content"] = Json::parse(content);
-            } catch (const Json::parse_error& e) {
+            } catch (const Json::exception& e) {  // parse_error, and out_of_range for numbers like 1e400
                 throw Error(ErrorKind::usage, "invalid --mount", text, std::string("the file is not JSON: ") + e.what());
             }
         }

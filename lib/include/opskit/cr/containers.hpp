@@ -37,6 +37,9 @@ std::vector<Container> list_containers(Tx& tx, const ContainerFilter& filter = {
 /// Queued containers with priority > 0, highest priority first (the dispatch queue).
 std::vector<Container> queued_containers(Tx& tx, std::int64_t limit = 0);
 
+/// How many containers wait in the dispatch queue (Queued, priority > 0), every partition.
+std::int64_t count_queued(Tx& tx);
+
 /// Queued → Locked by `holder` (non-empty). Not Queued or priority 0 → Error(conflict).
 /// lock_count += 1.
 Container lock_container(Tx& tx, std::string_view uuid, std::string_view holder);

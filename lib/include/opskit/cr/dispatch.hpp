@@ -54,6 +54,7 @@ struct DispatchSummary {
     std::vector<DispatchRecord> containers;
     int started = 0, completed = 0, cancelled = 0, orphans = 0, impossible = 0;
     bool interrupted = false;
+    std::int64_t queue_depth = 0;  ///< containers still Queued when the run ended (metrics)
     Json to_json() const;
 };
 

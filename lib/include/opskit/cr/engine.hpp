@@ -97,6 +97,10 @@ public:
     virtual std::optional<JobOutcome> outcome(const EngineJob& job) = 0;
     /// One line for operators: why a pending job waits ("Slurm job 12 PENDING (Resources)").
     virtual std::string why_waiting(const EngineJob& job) const = 0;
+    /// Empty while a pending job may still start; else why it never will, naming the
+    /// constraint (Slurm accepts a job no partition can hold and leaves it pending with reason
+    /// PartitionConfig). The loop then cancels the job and the container, as for impossible().
+    virtual std::optional<std::string> never_starts(const EngineJob& /*job*/) const { return std::nullopt; }
     /// Drops what the engine keeps for a finished container (spool folder, work dir).
     virtual void forget(std::string_view uuid) = 0;
 };

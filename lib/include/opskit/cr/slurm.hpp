@@ -42,6 +42,11 @@ std::optional<SqueueLine> parse_squeue_line(std::string_view line);
 /// The phase of a Slurm job state word (PENDING, RUNNING, COMPLETED…); unknown words → unknown.
 JobPhase slurm_phase(std::string_view state);
 
+/// For a pending reason that no waiting can clear (the job asks more than its partition or
+/// any node allows, or names a constraint no node has), what it means; nullopt for reasons
+/// that pass (Resources, Priority, BeginTime, Dependency, limits of a QOS or association).
+std::optional<std::string> slurm_reason_never_starts(std::string_view reason);
+
 /// One job as the nice plan sees it, in wanted order (highest container priority first,
 /// ties by uuid).
 struct NiceInput {

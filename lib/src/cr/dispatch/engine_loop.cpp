@@ -114,6 +114,23 @@ DispatchSummary EngineDispatcher::pass() {
                 note(c.uuid, "Cancelled", std::nullopt, std::nullopt, std::nullopt, "priority dropped to 0");
                 continue;
             }
+            if (job->phase == JobPhase::pending) {
+                if (const auto never = m_engine.never_starts(*job)) {
+                    const auto why = fmt::format("impossible: {}", *never);
+                    m_engine.cancel(*job);
+                    m_store.write([&](Tx& tx) {
+                        ContainerReport rep;
+                        rep.runtime_status = Json{{"error", why}};
+                        cancel_container(tx, c.uuid, holder, rep);
+                    });
+                    m_engine.forget(c.uuid);
+                    ++m_summary.impossible;
+                    audit("dispatch.cancel", c.uuid, "cancelled", why);
+                    event(fmt::format("{}: {} job {} cancelled: {}", c.uuid, m_engine.name(), job->job_id, why));
+                    note(c.uuid, "Cancelled", std::nullopt, std::nullopt, std::nullopt, why);
+                    continue;
+                }
+            }
             if (job->phase == JobPhase::running && c.state == ContainerState::locked) {
                 m_store.write([&](Tx& tx) { start_container(tx, c.uuid, holder); });
                 ++m_summary.started;
@@ -281,6 +298,7 @@ DispatchSummary EngineDispatcher::pass() {
         });
     }
     m_first = false;
+    m_summary.queue_depth = m_store.read([](Tx& tx) { return count_queued(tx); });
     if (unavailable) throw Error(ErrorKind::unavailable, "engine unavailable", m_engine.name(), unavailable_why);
     return m_summary;
 }

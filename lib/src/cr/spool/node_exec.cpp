@@ -70,7 +70,10 @@ int exec_from_spool(const Spool& spool, std::string_view uuid) {
         ps.die_with_parent = true;
         if (rec.spec.max_run_time > 0) ps.timeout = Duration(rec.spec.max_run_time * 1000);
         result = run_process(std::move(ps));
-        if (result.interrupted) {
+        // scancel signals every process of the job at once: the container may die of the
+        // signal before the runner notices it was interrupted. Either way the job was stopped
+        // from outside, which is not the container's own exit (Arvados: Cancelled, retried).
+        if (result.interrupted || interrupted_by() != 0) {
             fin.error = fmt::format("the job was stopped by signal {}", interrupted_by());
         } else if (result.timed_out) {
             fin.error = fmt::format("max_run_time of {}s exceeded", rec.spec.max_run_time);

@@ -216,6 +216,10 @@ public:
         return fmt::format("Slurm job {} {}{}", job.job_id, job.state, job.reason.empty() ? "" : " (" + job.reason + ")");
     }
 
+    std::optional<std::string> never_starts(const EngineJob& job) const override {
+        return slurm_reason_never_starts(job.reason);
+    }
+
     void forget(std::string_view uuid) override { m_spool.remove(uuid); }
 
 private:
