@@ -34,7 +34,8 @@ void read_every_key(const opskit::Config& config) {
             case opskit::ValueType::boolean: if (config.is_set(name)) (void)config.get_bool(name); break;
             case opskit::ValueType::duration: if (config.is_set(name)) (void)config.get_duration(name); break;
             case opskit::ValueType::size: if (config.is_set(name)) (void)config.get_size(name); break;
-            case opskit::ValueType::string_list: (void)config.get_list(name); break;
+            case opskit::ValueType::string_list:
+            case opskit::ValueType::repeated_string: (void)config.get_list(name); break;
             case opskit::ValueType::string_map: (void)config.get_map(name); break;
         }
     }
