@@ -105,29 +105,28 @@ DispatchSummary EngineDispatcher::pass() {
         const EngineJob* job = it == job_of.end() ? nullptr : it->second;
         if (job && job->phase == JobPhase::unknown) continue;
         if (job && (job->phase == JobPhase::pending || job->phase == JobPhase::running)) {
-            if (c.priority <= 0) {
+            // Stops a live job and ends its container Cancelled; `error` goes to runtime_status.
+            auto cancel_live = [&](const std::string& why, std::optional<std::string> error) {
                 m_engine.cancel(*job);
-                m_store.write([&](Tx& tx) { cancel_container(tx, c.uuid, holder, {}); });
+                m_store.write([&](Tx& tx) {
+                    ContainerReport rep;
+                    if (error) rep.runtime_status = Json{{"error", *error}};
+                    cancel_container(tx, c.uuid, holder, rep);
+                });
                 m_engine.forget(c.uuid);
-                audit("dispatch.cancel", c.uuid, "cancelled", "priority dropped to 0");
-                event(fmt::format("{}: {} job {} cancelled: priority 0", c.uuid, m_engine.name(), job->job_id));
-                note(c.uuid, "Cancelled", std::nullopt, std::nullopt, std::nullopt, "priority dropped to 0");
+                audit("dispatch.cancel", c.uuid, "cancelled", why);
+                event(fmt::format("{}: {} job {} cancelled: {}", c.uuid, m_engine.name(), job->job_id, why));
+                note(c.uuid, "Cancelled", std::nullopt, std::nullopt, std::nullopt, why);
+            };
+            if (c.priority <= 0) {
+                cancel_live("priority dropped to 0", std::nullopt);
                 continue;
             }
             if (job->phase == JobPhase::pending) {
                 if (const auto never = m_engine.never_starts(*job)) {
                     const auto why = fmt::format("impossible: {}", *never);
-                    m_engine.cancel(*job);
-                    m_store.write([&](Tx& tx) {
-                        ContainerReport rep;
-                        rep.runtime_status = Json{{"error", why}};
-                        cancel_container(tx, c.uuid, holder, rep);
-                    });
-                    m_engine.forget(c.uuid);
                     ++m_summary.impossible;
-                    audit("dispatch.cancel", c.uuid, "cancelled", why);
-                    event(fmt::format("{}: {} job {} cancelled: {}", c.uuid, m_engine.name(), job->job_id, why));
-                    note(c.uuid, "Cancelled", std::nullopt, std::nullopt, std::nullopt, why);
+                    cancel_live(why, why);
                     continue;
                 }
             }
