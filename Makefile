@@ -4,7 +4,7 @@ BUILD ?= build
 GENERATOR ?= Ninja
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build test demo asan clean install
+.PHONY: all deps build test demo asan fuzz clean install
 
 all: build
 
@@ -30,12 +30,17 @@ demo: build
 # tree (UB aborts the test). Leak detection is off: libvirt and yaml-cpp keep process-lifetime
 # allocations that LeakSanitizer reports as leaks.
 asan: deps
-	cmake -S . -B build-asan -G $(GENERATOR) -DOPSKIT_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+	cmake -S . -B build-asan -G $(GENERATOR) -DOPSKIT_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-g1
 	cmake --build build-asan --target unit_tests
 	cd build-asan && ASAN_OPTIONS=detect_leaks=0 ctest --output-on-failure -E '^cli\.'
+
+# Every libFuzzer target, built with clang in build-fuzz/, each run FUZZ_SECONDS (default 60)
+# on its seeds; prints executions and crashes per target. Not part of `make test`.
+fuzz: deps
+	scripts/fuzz
 
 install: build
 	cmake --install $(BUILD)
 
 clean:
-	rm -rf $(BUILD) build-asan
+	rm -rf $(BUILD) build-asan build-fuzz

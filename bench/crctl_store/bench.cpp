@@ -26,8 +26,8 @@
 #include <vector>
 
 #include "opskit/core/process.hpp"
-#include "opskit/cr/requests.hpp"
-#include "opskit/cr/store.hpp"
+#include "opskit/cr/lifecycle/requests.hpp"
+#include "opskit/cr/store/store.hpp"
 
 using namespace opskit;
 using namespace opskit::cr;

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "opskit/cr/swarm/service_spec.hpp"
+#include "opskit/cr/dispatch/swarm/service_spec.hpp"
 
 using namespace opskit;
 using namespace opskit::cr;

@@ -65,3 +65,31 @@ setup() {
     run -0 --separate-stderr bkctl -o yaml parse "$T/noise.bin"
     [[ $output == *"ANS1228E"* ]]
 }
+
+@test "parse: a pipe streams; jsonl prints one record a line with a kind, and json, yaml and table agree" {
+    # Three captures through one pipe, as a log pipeline feeds it.
+    cat "$DATA"/01-*.txt "$DATA"/19-*.txt "$DATA"/25-*.txt > "$T/three.txt"
+    run -0 --separate-stderr bash -c "cat '$T/three.txt' | bkctl -o jsonl parse"
+    [[ -z $stderr ]] || fail "stderr: $stderr"
+    # Every line is one JSON object with a kind; the last one ends the report.
+    jq -e -s 'all(.[]; type == "object" and has("kind"))' <<<"$output"
+    [[ $(jq -r -s 'last | .kind' <<<"$output") == end ]]
+    [[ $(jq -s 'last | .return_code' <<<"$output") == 12 ]]
+    [[ $(jq -r -s 'map(select(.kind == "message") | .code) | index("ANS1512E") != null' <<<"$output") == true ]]
+    [[ $(jq -s 'map(select(.kind == "row" and .table == "query_backup")) | .[0].size_bytes' <<<"$output") == 4743 ]]
+    [[ $(jq -s 'map(select(.kind == "return_code")) | length' <<<"$output") -ge 1 ]]
+    jsonl=$output
+    # The document forms carry the same records.
+    run -0 --separate-stderr bash -c "cat '$T/three.txt' | bkctl -o json parse -"
+    [[ $(jq '.messages | length' <<<"$output") == $(jq -s 'map(select(.kind == "message")) | length' <<<"$jsonl") ]]
+    [[ $(jq '.summaries | length' <<<"$output") == $(jq -s 'map(select(.kind == "summary")) | length' <<<"$jsonl") ]]
+    [[ $(jq '.summaries[0].retries' <<<"$output") == 1 ]]
+    run -0 --separate-stderr bkctl -o yaml parse "$T/three.txt"
+    [[ $output == *"code: ANS1512E"* ]]
+    run -0 --separate-stderr bkctl parse "$T/three.txt"
+    [[ $output == *"verdict:"*"error"* ]]
+    # An unknown form is a usage error naming it.
+    run -2 --separate-stderr bkctl -o xml parse "$T/three.txt"
+    [[ -z $output ]]
+    [[ $stderr == *"(xml)"*"jsonl"* ]] || fail "stderr: $stderr"
+}

@@ -121,7 +121,7 @@ YAML
     [[ $output == "--origin" ]] || fail "$output"
     run -0 bash -c "source '$OPSKIT_SOURCE_DIR/completions/bash/crctl'
         COMP_WORDS=(crctl -o ''); COMP_CWORD=2; _opskit_crctl; printf '%s\n' \"\${COMPREPLY[@]}\""
-    [[ $output == $'table\njson\nyaml' ]] || fail "$output"
+    [[ $output == $'table\njson\nyaml\njsonl' ]] || fail "$output"
 }
 
 @test "usage errors come before any connection: a vmctl verb with nothing selected exits 2" {

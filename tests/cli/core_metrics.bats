@@ -54,6 +54,19 @@ start_node_exporter() {
     fi
 }
 
+@test "crctl dispatch leaves containers by result and the queue depth it left behind" {
+    # One container this dispatcher's partition cannot serve stays Queued: the depth is 1
+    # (the commands differ, or the second request would reuse the first one's container).
+    crctl request create --image host --commit --priority 5 --partitions gpu -- true >/dev/null
+    crctl request create --image host --commit --priority 5 -- sh -c "exit 0" >/dev/null
+    run -0 --separate-stderr crctl --metrics-dir "$M" -o json dispatch --once --partition cpu
+    [[ $(jq .queue_depth <<<"$output") == 1 && $(jq .completed <<<"$output") == 1 ]] || fail "$output"
+    start_node_exporter
+    grep -q '^opskit_dispatch_queue_depth{tool="crctl",verb="dispatch"} 1$' "$T/scrape"
+    grep -q '^opskit_dispatch_last_run_containers{result="completed",tool="crctl",verb="dispatch"} 1$' "$T/scrape"
+    grep -q '^opskit_last_run_exit_code{tool="crctl",verb="dispatch"} 0$' "$T/scrape"
+}
+
 @test "metrics_textfile_dir from config; a missing folder warns and keeps the exit code" {
     printf 'common:\n  metrics_textfile_dir: %s\n' "$M" | user_config
     run -0 crctl gc

@@ -233,6 +233,13 @@ JSON
     [[ $output == *"$cr"* ]]
     run -0 crctl __complete -- container lock ""
     [[ $output == *"$c"* ]]
+    run -0 crctl __complete -- container exec ""
+    [[ $output == *"$c"* ]]
+    # engine and runtime names come from the library's lists
+    run -0 crctl __complete -- dispatch --engine ""
+    [[ $output == $'local\nslurm' ]]
+    run -0 crctl __complete -- run --runtime ""
+    [[ $output == $'host\npodman\ndocker' ]]
 }
 
 @test "mutating verbs leave one audit line per outcome" {
@@ -241,4 +248,17 @@ JSON
     run -4 crctl request commit zzzzz-xvhdk-000000000000000
     run -0 grep -c "op=request.create object=$cr outcome=ok" "$T/audit.log"
     run -0 grep -c "op=request.commit object=zzzzz-xvhdk-000000000000000 outcome=not_found" "$T/audit.log"
+}
+
+@test "engine keys show where they came from: file, env, default" {
+    printf 'crctl:\n  engine: slurm\n  slurm_sbatch_args: [--time=%%W, --partition=%%P]\n' | user_config
+    run -0 --separate-stderr env CRCTL_SPOOL=/shared/spool crctl -o json config show --origin
+    jq -e '.crctl.engine == {"value": "slurm", "origin": "file \($f):2"}' --arg f "$XDG_CONFIG_HOME/opskit/config.yaml" <<<"$output" >/dev/null || fail "$output"
+    jq -e '.crctl.slurm_sbatch_args.value == ["--time=%W", "--partition=%P"]' <<<"$output" >/dev/null
+    jq -e '.crctl.spool == {"value": "/shared/spool", "origin": "env CRCTL_SPOOL"}' <<<"$output" >/dev/null
+    jq -e '.crctl.slurm_nice_spread == {"value": 10, "origin": "default"}' <<<"$output" >/dev/null
+    # a bad substitution is a configuration error before anything runs
+    printf 'crctl:\n  engine: slurm\n  spool: %s\n  slurm_sbatch_args: [--mem=%%Q]\n' "$T/spool" | user_config
+    run -2 --separate-stderr crctl dispatch --once
+    [[ $stderr == "crctl: error: "*"%Q"* ]] || fail "$stderr"
 }

@@ -18,6 +18,9 @@ hermetic_setup() {
     export PATH="$OPSKIT_BUILD_DIR/bin:$PATH"
     # Keep test runs out of the machine's syslog; the audit file is what tests read.
     export BKCTL_SYSLOG=false CRCTL_SYSLOG=false VMCTL_SYSLOG=false
+    # As root crctl's default store is /var/lib/crctl/crctl.db, shared by every run: each test
+    # gets its own, where a non-root user's default would be (a test may still override it).
+    export CRCTL_STORE="$XDG_STATE_HOME/crctl/crctl.db"
 }
 
 # Writes stdin to the user config file.

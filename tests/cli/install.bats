@@ -78,6 +78,10 @@ setup() {
     [[ $output != *libvirt* && $output != *libsqlite3* && $output != *libopskit-cr* ]] || fail "$output"
     run -0 ldd "$ROOT/usr/bin/crctl"
     [[ $output != *libvirt* && $output != *libblkid* && $output != *libopskit-vm* ]] || fail "$output"
+    # libvirt itself pulls in libblkid (through libmount), so vmctl is judged by what it and
+    # its domain libraries ask for themselves (DT_NEEDED), not by ldd's transitive closure.
     run -0 ldd "$ROOT/usr/bin/vmctl"
-    [[ $output != *libsqlite3* && $output != *libblkid* ]] || fail "$output"
+    [[ $output != *libsqlite3* && $output != *libopskit-device* && $output != *libopskit-cr* ]] || fail "$output"
+    run -0 readelf -d "$ROOT/usr/bin/vmctl" "$ROOT/usr/$LIBDIR"/libopskit-vm.so.0 "$ROOT/usr/$LIBDIR"/libopskit-core.so.0
+    [[ $output != *libblkid* && $output != *libsqlite3* ]] || fail "$output"
 }

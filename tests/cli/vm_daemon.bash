@@ -89,3 +89,66 @@ vm_daemon_stop() {
     [[ -f $VMD_DIR/launcher.pid ]] && kill -9 "$(cat "$VMD_DIR/launcher.pid")" 2>/dev/null || true
     rm -rf "$VMD_DIR"
 }
+
+# --- A fleet: several private libvirtd's side by side ------------------------------------
+# Each host is a folder BASE/NAME with its own daemon, socket folder and holder. No
+# connection drivers are linked (the test driver is built into libvirt): the secret and
+# storage drivers keep pid files in /run/libvirt that a second daemon could not take.
+
+# vm_fleet_uri BASE NAME — the URI of one host.
+vm_fleet_uri() { echo "test+unix:///default?socket=$1/$2/run/libvirt-sock"; }
+
+# vm_fleet_host_up BASE NAME — starts (or restarts) one host's daemon. A killed daemon
+# leaves its socket files behind: removed first, so the wait sees the new daemon's.
+vm_fleet_host_up() {
+    rm -f "$1/$2/run/"libvirt-*sock* "$1/$2/down" 2>/dev/null || true
+    vm_daemon_start "$1/$2"
+}
+
+# vm_fleet_host_start BASE NAME — starts (or restarts) one host's daemon and holder.
+vm_fleet_host_start() {
+    vm_fleet_host_up "$1" "$2" || return 1
+    vm_holder_start "$(vm_fleet_uri "$1" "$2")"
+}
+
+# vm_fleet_host_kill BASE NAME — kills one host's libvirtd by pid (a host that went down),
+# and its holder; the folder stays, marked `down`, so the host can be started again (the
+# daemon may stay a zombie of the shell that started it, so kill -0 cannot tell).
+vm_fleet_host_kill() {
+    local dir=$1/$2 pid
+    [[ -f $dir/launcher.pid ]] || return 0
+    pid=$(cat "$dir/launcher.pid")
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    touch "$dir/down"
+    VMD_DIR=$dir vm_holder_stop
+}
+
+# vm_fleet_host_down BASE NAME — true when vm_fleet_host_kill took the host down.
+vm_fleet_host_down() { [[ -e $1/$2/down ]]; }
+
+# vm_fleet_define BASE NAME VM... — defines and starts test domains through one host, in
+# one virsh process.
+vm_fleet_define() {
+    local uri dir=$1/$2 cmds="" vm
+    uri=$(vm_fleet_uri "$1" "$2")
+    shift 2
+    mkdir -p "$dir/xml"
+    for vm in "$@"; do
+        printf "<domain type='test'><name>%s</name><memory>65536</memory><vcpu>1</vcpu><os><type>hvm</type></os></domain>\n" \
+            "$vm" > "$dir/xml/$vm.xml"
+        cmds+="define $dir/xml/$vm.xml; start $vm; "
+    done
+    virsh -q -c "$uri" "$cmds" >/dev/null
+}
+
+# vm_fleet_stop BASE — stops every host's daemon by pid and removes BASE.
+vm_fleet_stop() {
+    [[ -n ${1:-} && -d $1 ]] || return 0
+    local dir
+    for dir in "$1"/*/; do
+        [[ -f $dir/launcher.pid ]] || continue
+        VMD_DIR=${dir%/} vm_daemon_stop
+    done
+    rm -rf "$1"
+}

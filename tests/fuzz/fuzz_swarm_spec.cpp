@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "opskit/core/error.hpp"
-#include "opskit/cr/swarm/service_spec.hpp"
+#include "opskit/cr/dispatch/swarm/service_spec.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view text(reinterpret_cast<const char*>(data), size);

@@ -114,6 +114,19 @@ TEST_CASE("unknown sections and keys name file, key and line", "[core][config]")
     CHECK(msg.find("bkctll") != std::string::npos);
 }
 
+// Found by fuzz_config: a YAML key that is a sequence or a mapping (`? [a]`) escaped as a
+// yaml-cpp exception (std::terminate in the fuzzer, exit 10 in the tools) instead of a usage
+// error naming the file and line.
+TEST_CASE("a key that is not a plain name is a usage error naming the line", "[core][config]") {
+    Files f;
+    f.write("user.yaml", "vmctl:\n  hosts:\n    ? [a, b]\n    : test:///default\n");
+    auto msg = message_of(sources_for(f));
+    CHECK(msg.find("user.yaml:3") != std::string::npos);
+    CHECK(msg.find("plain name") != std::string::npos);
+    f.write("user.yaml", "? {common: 1}\n: x\n");
+    CHECK(message_of(sources_for(f)).find("user.yaml:1") != std::string::npos);
+}
+
 TEST_CASE("other tools' sections are validated too", "[core][config]") {
     Files f;
     f.write("system.yaml", "crctl:\n  no_such_key: 1\n");
@@ -126,7 +139,7 @@ TEST_CASE("wrong types name file, key, line and the expected type", "[core][conf
         {"common:\n  syslog: maybe\n", "true or false"},
         {"vmctl:\n  parallel: many\n", "an integer"},
         {"vmctl:\n  stop_timeout: soon\n", "a duration"},
-        {"vmctl:\n  connect: [a, b]\n", "a string"},
+        {"vmctl:\n  connect: {a: b}\n", "a string or a list of strings"},
         {"bkctl:\n  dsmc_options: -x\n", "a list of strings"},
     };
     for (const auto& [yaml, expected] : cases) {
@@ -181,4 +194,42 @@ TEST_CASE("list values come from YAML sequences or comma-separated env", "[core]
     };
     cfg = load_config(s);
     CHECK(cfg.get_list("bkctl.dsmc_options") == std::vector<std::string>{"-x=1", "-y=2"});
+}
+
+TEST_CASE("repeated strings: a YAML scalar or list, one env value unsplit, one item per flag", "[core][config]") {
+    Files f;
+    f.write("user.yaml", "vmctl:\n  connect: test:///default\n");
+    auto cfg = load_config(sources_for(f));
+    CHECK(cfg.get_list("vmctl.connect") == std::vector<std::string>{"test:///default"});
+    f.write("user.yaml", "vmctl:\n  connect: [a=test:///default, qemu:///system]\n");
+    cfg = load_config(sources_for(f));
+    CHECK(cfg.get_list("vmctl.connect").size() == 2);
+    cfg = load_config(sources_for(f, {{"VMCTL_CONNECT", "test:///a,b"}}));
+    CHECK(cfg.get_list("vmctl.connect") == std::vector<std::string>{"test:///a,b"});
+    auto src = sources_for(f);
+    src.repeated_flags["vmctl.connect"] = {"--connect", {"x=test:///default", "y=test:///default"}};
+    cfg = load_config(src);
+    CHECK(cfg.get_list("vmctl.connect") == std::vector<std::string>{"x=test:///default", "y=test:///default"});
+    CHECK(cfg.at("vmctl.connect").origin == "flag --connect");
+    src.repeated_flags.clear();
+    src.repeated_flags["vmctl.parallel"] = {"--parallel", {"1", "2"}};
+    CHECK_THROWS_AS(load_config(src), Error);
+}
+
+TEST_CASE("layers: which of two keys was set higher up", "[core][config]") {
+    Files f;
+    f.write("system.yaml", "vmctl:\n  hosts:\n    a: test:///default\n");
+    f.write("user.yaml", "vmctl:\n  connect: qemu:///system\n");
+    auto cfg = load_config(sources_for(f));
+    CHECK(cfg.at("vmctl.hosts").layer == ConfigLayer::system_file);
+    CHECK(cfg.at("vmctl.connect").layer == ConfigLayer::user_file);
+    CHECK(cfg.overrides("vmctl.connect", "vmctl.hosts"));
+    CHECK_FALSE(cfg.overrides("vmctl.hosts", "vmctl.connect"));
+    cfg = load_config(sources_for(f, {{"VMCTL_HOSTS", "b=test:///default"}}));
+    CHECK(cfg.at("vmctl.hosts").layer == ConfigLayer::env);
+    CHECK(cfg.overrides("vmctl.hosts", "vmctl.connect"));
+    CHECK(cfg.at("vmctl.parallel").layer == ConfigLayer::builtin);
+    auto src = sources_for(f);
+    src.flags["vmctl.parallel"] = {"--parallel", "3"};
+    CHECK(load_config(src).at("vmctl.parallel").layer == ConfigLayer::flag);
 }

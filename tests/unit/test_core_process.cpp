@@ -62,6 +62,21 @@ TEST_CASE("stdin is /dev/null unless data is given", "[core][process]") {
     CHECK(run_process(spec).out == "fed\n");
 }
 
+// A child that exits without reading its stdin (sbatch refusing a job) made the write raise
+// SIGPIPE, which killed the whole tool (exit 141). The runner must see EPIPE instead, report
+// the child's own exit code, and leave no SIGPIPE pending for the caller.
+TEST_CASE("a child that exits without reading stdin is reported, not fatal", "[core][process]") {
+    ProcessSpec spec;
+    spec.argv = {"sh", "-c", "echo refused >&2; exit 3"};
+    spec.stdin_data = std::string(4 << 20, 'x');  // far more than a pipe holds
+    const auto r = run_process(spec);
+    CHECK(r.exit_code == 3);
+    CHECK(r.err == "refused\n");
+    sigset_t pending;
+    sigpending(&pending);
+    CHECK(sigismember(&pending, SIGPIPE) == 0);
+}
+
 TEST_CASE("environment can be set, unset and cleared", "[core][process]") {
     ::setenv("OPSKIT_TEST_DROP", "x", 1);
     ProcessSpec spec;

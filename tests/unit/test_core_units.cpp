@@ -48,6 +48,14 @@ TEST_CASE("bad sizes are usage errors", "[core][units]") {
     }
 }
 
+// Found while writing fuzz_units: sizes between 8 EiB and 16 EiB went through a signed
+// 64-bit rounding and came back as garbage instead of the byte count.
+TEST_CASE("sizes up to 16 EiB are exact, 16 EiB and more are too large", "[core][units]") {
+    CHECK(parse_size("10000000T") == 10000000ull << 40);
+    CHECK(parse_size("16777215T") == 16777215ull << 40);
+    CHECK_THROWS_AS(parse_size("16777216T"), Error);  // exactly 2^64 bytes
+}
+
 TEST_CASE("durations format back to their shortest spelling", "[core][units]") {
     CHECK(format_duration(90s) == "90s");
     CHECK(format_duration(5min) == "5m");

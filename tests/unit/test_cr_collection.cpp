@@ -8,9 +8,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "cr/collection_md5.hpp"
+#include "cr/collections/digest.hpp"
 #include "opskit/core/error.hpp"
-#include "opskit/cr/collection.hpp"
+#include "opskit/cr/collections/collection.hpp"
 
 #include "temp_dir.hpp"
 
@@ -39,6 +39,22 @@ TEST_CASE("md5 matches the RFC 1321 test vectors", "[cr][collection]") {
     CHECK(md5_hex("12345678901234567890123456789012345678901234567890123456789012345678901234567890") ==
           "57edf4a22be3c955ac49da2e2107b67a");
     CHECK(md5_hex(std::string(56, 'a')) == "3b0c8ac703f828b04c6c197006d17218");
+}
+
+TEST_CASE("file digests read in chunks match the FIPS 180-2 vectors", "[cr][collection]") {
+    TempDir dir;
+    write(dir.path / "empty", "");
+    write(dir.path / "abc", "abc");
+    write(dir.path / "million", std::string(1000000, 'a'));  // 16 chunks and a partial one
+    CHECK(detail::sha256_file(dir.path / "empty").sha256 ==
+          "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    CHECK(detail::sha256_file(dir.path / "abc").sha256 ==
+          "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    const auto million = detail::sha256_file(dir.path / "million");
+    CHECK(million.size == 1000000u);
+    CHECK(million.sha256 == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+    CHECK(detail::md5_hex(std::string(1000000, 'a')) == "7707d6ae4e027c70eea2a935c2296f21");
+    CHECK_THROWS_AS(detail::sha256_file(dir.path / "missing"), opskit::Error);
 }
 
 TEST_CASE("a manifest is canonical: sorted paths, sizes, content hashes", "[cr][collection]") {

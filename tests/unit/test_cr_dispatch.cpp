@@ -12,10 +12,10 @@
 #include "opskit/core/error.hpp"
 #include "opskit/core/fs.hpp"
 #include "opskit/core/process.hpp"
-#include "opskit/cr/collection.hpp"
-#include "opskit/cr/containers.hpp"
-#include "opskit/cr/dispatch.hpp"
-#include "opskit/cr/requests.hpp"
+#include "opskit/cr/collections/collection.hpp"
+#include "opskit/cr/lifecycle/containers.hpp"
+#include "opskit/cr/dispatch/local/dispatch.hpp"
+#include "opskit/cr/lifecycle/requests.hpp"
 
 namespace fs = std::filesystem;
 using namespace opskit;

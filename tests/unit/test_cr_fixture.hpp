@@ -13,11 +13,11 @@
 
 #include "opskit/core/error.hpp"
 #include "opskit/core/time.hpp"
-#include "opskit/cr/containers.hpp"
-#include "opskit/cr/model.hpp"
-#include "opskit/cr/outputs.hpp"
-#include "opskit/cr/requests.hpp"
-#include "opskit/cr/store.hpp"
+#include "opskit/cr/lifecycle/containers.hpp"
+#include "opskit/cr/lifecycle/model.hpp"
+#include "opskit/cr/collections/outputs.hpp"
+#include "opskit/cr/lifecycle/requests.hpp"
+#include "opskit/cr/store/store.hpp"
 #include "temp_dir.hpp"
 
 namespace crtest {

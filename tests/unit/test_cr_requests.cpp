@@ -99,6 +99,27 @@ TEST_CASE("validation reports every problem at once, each naming its field", "[c
     }
 }
 
+// Found by fuzz_request_spec: bytes that are not UTF-8 in a spec reached the store's JSON
+// serialisation and escaped as a nlohmann type_error instead of a validation problem.
+TEST_CASE("text that is not UTF-8 is refused, naming the field", "[cr][request][validation]") {
+    Fixture f;
+    const std::string bad = "caf\xc3";
+    for (const Json& attrs : {Json{{"name", bad}}, Json{{"command", {"echo", bad}}},
+                              Json{{"environment", {{bad, "x"}}}}}) {
+        try {
+            f.create(attrs);
+            FAIL("accepted " << attrs.dump(-1, ' ', false, Json::error_handler_t::replace));
+        } catch (const ValidationError& e) {
+            // The field is named; a required field left unset by the refusal may add its own line.
+            bool named = false;
+            for (const auto& p : e.problems())
+                named = named || (p.field == attrs.begin().key() && p.message == "is not valid UTF-8 text");
+            CHECK(named);
+        }
+    }
+    CHECK(f.create({{"name", "caf\xc3\xa9"}}).name == "caf\xc3\xa9");
+}
+
 TEST_CASE("inapplicable mount keys are tolerated when empty", "[cr][request][validation]") {
     Fixture f;
     CHECK_NOTHROW(f.create({{"mounts", {{"/out", {{"kind", "tmp"}, {"content", nullptr}, {"path", ""}, {"writable", false}}}}}}));

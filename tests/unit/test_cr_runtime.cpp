@@ -12,9 +12,9 @@
 
 #include "opskit/core/error.hpp"
 #include "opskit/core/process.hpp"
-#include "opskit/cr/collection.hpp"
-#include "opskit/cr/host_resources.hpp"
-#include "opskit/cr/runtime.hpp"
+#include "opskit/cr/collections/collection.hpp"
+#include "opskit/cr/dispatch/local/host_resources.hpp"
+#include "opskit/cr/runtime/runtime.hpp"
 
 #include "temp_dir.hpp"
 

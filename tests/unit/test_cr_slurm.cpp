@@ -3,8 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include "opskit/core/error.hpp"
-#include "opskit/cr/slurm.hpp"
-#include "opskit/cr/spool.hpp"
+#include "opskit/cr/dispatch/slurm.hpp"
+#include "opskit/cr/dispatch/spool.hpp"
 
 using namespace opskit;
 using namespace opskit::cr;
@@ -69,6 +69,17 @@ TEST_CASE("squeue lines", "[cr][slurm]") {
     CHECK(slurm_phase("COMPLETING") == JobPhase::running);
     CHECK(slurm_phase("TIMEOUT") == JobPhase::ended);
     CHECK(slurm_phase("SOMETHING_NEW") == JobPhase::unknown);
+}
+
+TEST_CASE("pending reasons: only configuration refusals mean a job never starts", "[cr][slurm]") {
+    for (const char* never : {"PartitionConfig", "PartitionNodeLimit", "PartitionTimeLimit", "BadConstraints"}) {
+        const auto why = slurm_reason_never_starts(never);
+        REQUIRE(why);
+        CHECK(why->find(never) != std::string::npos);
+    }
+    for (const char* passes : {"", "Resources", "Priority", "BeginTime", "Dependency", "ReqNodeNotAvail",
+                               "QOSMaxCpuPerUserLimit", "partitionconfig"})
+        CHECK_FALSE(slurm_reason_never_starts(passes));
 }
 
 TEST_CASE("spool record codec", "[cr][spool]") {

@@ -5,8 +5,8 @@
 
 #include <fstream>
 
-#include "cr/schema.hpp"
-#include "opskit/cr/canonical.hpp"
+#include "cr/store/schema.hpp"
+#include "opskit/cr/lifecycle/canonical.hpp"
 #include "test_cr_fixture.hpp"
 
 using namespace crtest;

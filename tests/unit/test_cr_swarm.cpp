@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "opskit/core/error.hpp"
-#include "opskit/cr/swarm/service_spec.hpp"
+#include "opskit/cr/dispatch/swarm/service_spec.hpp"
 
 using namespace opskit;
 using namespace opskit::cr;

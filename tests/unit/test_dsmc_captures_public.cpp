@@ -214,3 +214,43 @@ TEST_CASE("45 TSM 5.1 run terminated before its summary", "[dsmc][captures][publ
     CHECK(r.sessions[0].node_name == "BCCSFS");
     CHECK(r.sessions[0].client_version == "5.1.6.0");
 }
+
+TEST_CASE("48 query archive 8.1.11: B and KB sizes, MM/DD/YYYY dates, 'Never' then a description",
+          "[dsmc][captures][public]") {
+    const Report r = parse_public("48-query-archive-kb-units-mmddyyyy-8.1.11.txt");
+    REQUIRE(r.sessions.size() == 1);
+    CHECK(r.sessions[0].client_version == "8.1.11.0");
+    CHECK(r.sessions[0].accessing_as_node == "ArthurDent");
+    CHECK(r.messages.empty());
+    CHECK_FALSE(r.return_code.has_value());
+    REQUIRE(r.tables.size() == 1);
+    const Table& t = r.tables[0];
+    CHECK(t.kind == "query_archive");
+    REQUIRE(t.rows.size() == 4);
+    CHECK(t.rows[0].size_bytes == 607u);
+    CHECK(t.rows[0].date == "2016-12-03T11:51:24");  // MM/DD: the session's 09/16/2024 says so too
+    CHECK(t.rows[0].name == "/home/hiseq.clinical/ENCRYPT/161115_ST-E00214_0117_BHVKJCDRXX.key.gpg");
+    CHECK(t.rows[0].expires == "never");
+    CHECK(t.rows[0].description == "Archive Date: 12/03/2016");
+    CHECK(t.rows[1].size_bytes == 323235178u);
+    CHECK(t.rows[3].size_raw == "647,336,368 KB");
+    CHECK(t.rows[3].size_bytes == 647336368ull * 1024);
+    CHECK(t.rows[3].date == "2016-12-03T18:30:04");
+}
+
+TEST_CASE("49 query archive TSM 7.1: a 43 GB row whose size fills the column, trailing blanks in the banner",
+          "[dsmc][captures][public]") {
+    const Report r = parse_public("49-query-archive-tsm7.1-forty-gb-row.txt");
+    REQUIRE(r.sessions.size() == 1);
+    CHECK(r.sessions[0].client_version == "7.1.4.0");
+    CHECK(r.sessions[0].node_name == "HASTA.SCILIFELAB.SE_CLINICAL");
+    CHECK(r.sessions[0].server_version == "8.1.9.300");
+    REQUIRE(r.tables.size() == 1);
+    REQUIRE(r.tables[0].rows.size() == 2);
+    const TableRow& big = r.tables[0].rows[1];
+    CHECK(big.size_bytes == 43868543141ull);
+    CHECK(big.size_raw == "43,868,543,141  B");
+    CHECK(big.date == "2022-03-28T11:53:04");
+    CHECK(big.name == "/path/to/archived/flow_cell.tar.gz.gpg");
+    CHECK(big.description == "Archive Date: 03/28/2022");
+}

@@ -58,6 +58,10 @@ TEST_CASE("host names come from the URI's server part", "[vm][fleet]") {
     CHECK(host_name_for("qemu+ssh://root@kvm07/system") == "kvm07");
     CHECK(host_name_for("qemu+tls://kvm08.example.org:16514/system") == "kvm08.example.org");
     CHECK(host_name_for("qemu:///system") == "local");
+    // fuzz_vm_selector: a stray '[' inside a bracketed host made a name check_host_name refused.
+    CHECK(host_name_for("qemu://[f[fe80::1]:16509/system") == "f-fe80--1");
+    CHECK(host_name_for("qemu://[fe80::1]:16509/system") == "fe80--1");
+    CHECK_NOTHROW(check_host_name(host_name_for("qemu://[a b]/"), "test"));
     CHECK(host_name_for("test+unix:///default?socket=/tmp/x") == "local");
     CHECK(host_name_for("qemu+ssh://[fe80::1]/system") == "fe80--1");
     CHECK(host_name_for("garbage") == "local");
@@ -251,4 +255,59 @@ TEST_CASE("vmctl.hosts merges per host across files, env replaces, origins per h
     std::ofstream(user) << "vmctl:\n  hosts: [a, b]\n";
     src.getenv = [](const char*) -> const char* { return nullptr; };
     CHECK(kind_of([&] { load_config(src); }) == ErrorKind::usage);
+}
+
+TEST_CASE("pool sizes: one host, a fleet with and without --parallel", "[vm][fleet]") {
+    auto o = FleetRunOptions::pool(std::nullopt, std::nullopt, 1, false);
+    CHECK(o.parallel == 1);
+    CHECK_FALSE(o.scope_locks);
+    o = FleetRunOptions::pool(8, 2, 1, false);
+    CHECK(o.parallel == 8);
+    o = FleetRunOptions::pool(std::nullopt, std::nullopt, 3, true);
+    CHECK(o.parallel == 3);   // one per host, every host at once
+    CHECK(o.per_host == 1);
+    CHECK(o.scope_locks);
+    o = FleetRunOptions::pool(std::nullopt, 4, 3, true);
+    CHECK(o.parallel == 12);
+    CHECK(o.per_host == 4);
+    o = FleetRunOptions::pool(5, std::nullopt, 3, true);
+    CHECK(o.parallel == 5);
+    CHECK(o.per_host == 0);
+    o = FleetRunOptions::pool(std::nullopt, std::nullopt, 0, true);
+    CHECK(o.parallel >= 1);
+}
+
+TEST_CASE("planned VMs host by host, sorted by name for list", "[vm][fleet]") {
+    const std::vector<HostScan> scan = {host("a", {mkvm("web2"), mkvm("web1")}), host("b", {mkvm("db1")})};
+    const auto plan = plan_selection(scan, sel({"b:*", "a:web2", "a:web1", "a:gone"}), false);
+    auto vms = planned_vms(scan, plan, true);
+    REQUIRE(vms.size() == 4);
+    CHECK(vms[0].name == "gone");
+    CHECK(vms[0].info == nullptr);
+    CHECK(vms[1].name == "web1");
+    CHECK(vms[3].host == 1);
+    vms = planned_vms(scan, plan, false);
+    CHECK(vms[0].name == "web2");
+}
+
+TEST_CASE("one VM located for snapshot and wait", "[vm][fleet]") {
+    const std::vector<HostScan> scan = {host("a", {mkvm("web1"), mkvm("db1")}), host("b", {mkvm("web1")}), down("c")};
+    CHECK(locate_vm(scan, "db1").host == 0);
+    CHECK(locate_vm(scan, "b:web1").host == 1);
+    CHECK(locate_vm(scan, "a:nothere").info == nullptr);   // qualified: its operation says not found
+    CHECK(kind_of([&] { locate_vm(scan, "web1"); }) == ErrorKind::usage);
+    try {
+        locate_vm(scan, "web1");
+    } catch (const Error& e) {
+        CHECK(std::string(e.what()).find("a, b") != std::string::npos);
+    }
+    CHECK(kind_of([&] { locate_vm(scan, "web*"); }) == ErrorKind::usage);
+    CHECK(kind_of([&] { locate_vm(scan, "zz:web1"); }) == ErrorKind::usage);
+    CHECK(kind_of([&] { locate_vm(scan, "c:web1"); }) == ErrorKind::unavailable);
+    CHECK(kind_of([&] { locate_vm(scan, "nothere"); }) == ErrorKind::unavailable);   // c might have it
+    const std::vector<HostScan> up = {host("a", {}), host("b", {})};
+    CHECK(kind_of([&] { locate_vm(up, "nothere"); }) == ErrorKind::not_found);
+    CHECK(kind_of([&] { locate_vm(up, "*:web1"); }) == ErrorKind::usage);    // a glob host part that matches two
+    const std::vector<HostScan> one = {host("only", {})};
+    CHECK(locate_vm(one, "nothere").host == 0);   // one host: its operation says not found
 }

@@ -1,9 +1,13 @@
 // bkctl parse [FILE|-]: parse saved dsmc output (or a dsmsched.log) into the typed report.
 // Exit 0 whenever the input could be read and parsed; what dsmc reported is in the verdict.
+// The report is streamed (dsmc/print.hpp): memory stays flat whatever the size of the log.
 #include <memory>
 
+#include <unistd.h>
+
 #include "commands.hpp"
-#include "opskit/dsmc/report.hpp"
+#include "opskit/dsmc/print.hpp"
+#include "opskit/dsmc/stream.hpp"
 
 namespace opskit::bkctl {
 
@@ -16,13 +20,15 @@ void set_parse_command(CLI::App& app, cli::Context& ctx) {
     cmd->add_option("file", opts->file, "dsmc output or dsmsched.log to parse; - reads standard input")
         ->capture_default_str();
     ctx.on(cmd, [opts, &ctx] {
-        const dsmc::Report report = dsmc::parse_file(opts->file);
         Result result;
-        // Only the form that gets printed is built: for a large dsmsched.log each document
-        // is a DOM of millions of nodes, and building, then freeing, the unused one doubled
-        // the run time of `--output json`.
-        if (ctx.print_options().format == OutputFormat::table) result.table_value = dsmc::to_table_view(report);
-        else result.value = dsmc::to_json(report);
+        result.printed = true;
+        if (ctx.print_options().quiet) {
+            // Exit 0 prints nothing under --quiet, but the input is still read and checked.
+            dsmc::Sink discard;
+            dsmc::parse_stream(opts->file, discard);
+        } else {
+            dsmc::print_parse(opts->file, ctx.print_options().format, STDOUT_FILENO);
+        }
         return result;
     });
 }

@@ -100,15 +100,32 @@ const Config& Context::config() const {
     return *m_config;
 }
 
-CLI::Option* Context::config_option(CLI::App* cmd, const std::string& flag, const std::string& key,
-                                    const std::string& help) {
-    auto bound = std::make_unique<Bound>();
+namespace {
+std::unique_ptr<Context::Bound> bound_to(const std::string& flag, const std::string& key) {
+    auto bound = std::make_unique<Context::Bound>();
     // Origins name the long spelling (`flag --output`), whichever the user typed.
     const auto long_pos = flag.find("--");
     bound->flag = flag.substr(long_pos == std::string::npos ? 0 : long_pos);
     bound->flag = bound->flag.substr(0, bound->flag.find(','));
     bound->key = key;
+    return bound;
+}
+}  // namespace
+
+CLI::Option* Context::config_option(CLI::App* cmd, const std::string& flag, const std::string& key,
+                                    const std::string& help) {
+    auto bound = bound_to(flag, key);
     bound->opt = cmd->add_option(flag, bound->value, help);
+    auto* opt = bound->opt;
+    m_bound.push_back(std::move(bound));
+    return opt;
+}
+
+CLI::Option* Context::config_repeated_option(CLI::App* cmd, const std::string& flag, const std::string& key,
+                                             const std::string& help) {
+    auto bound = bound_to(flag, key);
+    bound->repeated = true;
+    bound->opt = cmd->add_option(flag, bound->values, help);
     auto* opt = bound->opt;
     m_bound.push_back(std::move(bound));
     return opt;
@@ -135,8 +152,8 @@ int run(int argc, char** argv, const ToolSpec& spec) {
     CLI::App app{spec.summary, spec.name};
     app.set_version_flag("--version", fmt::format("{} {} (libopskit {})", spec.name, OPSKIT_VERSION, version()));
     app.fallthrough();  // global options may follow the verb: `vmctl stop web1 -o json`
-    auto* output_opt = ctx.config_option(&app, "-o,--output", "common.output", "output format: table, json or yaml");
-    ctx.complete(output_opt, [] { return std::vector<std::string>{"table", "json", "yaml"}; });
+    auto* output_opt = ctx.config_option(&app, "-o,--output", "common.output", "output format: table, json, yaml or jsonl");
+    ctx.complete(output_opt, [] { return std::vector<std::string>{"table", "json", "yaml", "jsonl"}; });
     bool quiet = false;
     app.add_flag("-q,--quiet", quiet, "print nothing on success");
     app.add_flag("-v,--verbose", ctx.m_verbose, "more detail on stderr (repeatable)");
@@ -189,6 +206,8 @@ int run(int argc, char** argv, const ToolSpec& spec) {
             if (b->negated) {
                 if (b->opt->count() > 0) sources.flags[b->key] = {b->flag, "true"};
                 if (b->negated->count() > 0) sources.flags[b->key] = {b->negated->get_name(), "false"};
+            } else if (b->opt->count() > 0 && b->repeated) {
+                sources.repeated_flags[b->key] = {b->flag, b->values};
             } else if (b->opt->count() > 0) {
                 sources.flags[b->key] = {b->flag, b->value};
             }

@@ -36,6 +36,9 @@ public:
     void on(CLI::App* cmd, Handler handler) { m_handlers[cmd] = std::move(handler); }
     /// Adds `--flag VALUE` to `cmd` whose value, when given, overrides config key `key`.
     CLI::Option* config_option(CLI::App* cmd, const std::string& flag, const std::string& key, const std::string& help);
+    /// Adds `--flag VALUE`, repeatable, for a repeated_string key: each occurrence one item.
+    CLI::Option* config_repeated_option(CLI::App* cmd, const std::string& flag, const std::string& key,
+                                        const std::string& help);
     /// Adds a boolean `--flag`/`--no-flag` pair bound to config key `key`.
     void config_switch(CLI::App* cmd, const std::string& flag, const std::string& negated, const std::string& key,
                        const std::string& help);
@@ -51,6 +54,8 @@ public:
         std::string flag;
         std::string key;
         std::string value;
+        std::vector<std::string> values;   ///< repeated options
+        bool repeated = false;
         std::optional<bool> switch_value;
         CLI::Option* opt = nullptr;
         CLI::Option* negated = nullptr;

@@ -6,8 +6,8 @@
 
 #include "commands.hpp"
 #include "store_cli.hpp"
-#include "opskit/cr/collection.hpp"
-#include "opskit/cr/outputs.hpp"
+#include "opskit/cr/collections/collection.hpp"
+#include "opskit/cr/collections/outputs.hpp"
 
 namespace opskit::crctl {
 

@@ -7,8 +7,8 @@
 
 #include "commands.hpp"
 #include "opskit/core/error.hpp"
-#include "opskit/cr/containers.hpp"
-#include "opskit/cr/spool.hpp"
+#include "opskit/cr/lifecycle/containers.hpp"
+#include "opskit/cr/dispatch/spool.hpp"
 #include "store_cli.hpp"
 
 namespace opskit::crctl {
@@ -162,6 +162,7 @@ void add_exec(CLI::App* parent, cli::Context& ctx) {
     auto* cmd = parent->add_subcommand("exec", "node side of a remote engine: run a container from its spool record");
     cmd->add_option("uuid", o->uuid, "container UUID")->required();
     cmd->add_option("--spool", o->spool, "the spool folder the dispatcher wrote the record into")->required();
+    ctx.complete_positional(cmd, container_uuid_completer(ctx));
     ctx.on(cmd, [o] {
         const int code = cr::exec_from_spool(cr::Spool(o->spool), o->uuid);
         Result r = one(Json{{"uuid", o->uuid}, {"exit_code", code}});

@@ -12,9 +12,9 @@
 #include "commands.hpp"
 #include "store_cli.hpp"
 #include "opskit/core/term.hpp"
-#include "opskit/cr/dispatch.hpp"
-#include "opskit/cr/dispatch_config.hpp"
-#include "opskit/cr/engine_dispatch.hpp"
+#include "opskit/cr/dispatch/local/dispatch.hpp"
+#include "opskit/cr/dispatch/dispatch_config.hpp"
+#include "opskit/cr/dispatch/engine_dispatch.hpp"
 
 namespace opskit::crctl {
 
@@ -29,9 +29,9 @@ void set_dispatch_command(CLI::App& app, cli::Context& ctx) {
     auto* once = cmd->add_flag("--once", opts->once, "one pass: run what fits, wait for it, exit (default)");
     cmd->add_flag("--follow", opts->follow, "keep polling the queue until SIGTERM or SIGINT")->excludes(once);
     add_store_option(cmd, ctx);
-    ctx.config_option(cmd, "--engine", "crctl.engine", "local (this host) or slurm");
+    ctx.complete(ctx.config_option(cmd, "--engine", "crctl.engine", "local (this host) or slurm"), cr::engine_names);
     ctx.config_option(cmd, "--spool", "crctl.spool", "spool folder shared with the nodes (remote engines)");
-    ctx.config_option(cmd, "--runtime", "crctl.runtime", "host, podman or docker");
+    ctx.complete(ctx.config_option(cmd, "--runtime", "crctl.runtime", "host, podman or docker"), cr::runtime_names);
     ctx.config_option(cmd, "--runtime-program", "crctl.runtime_program", "program of the runtime (bwrap, podman, /usr/bin/docker)");
     ctx.config_option(cmd, "--max-parallel", "crctl.max_parallel", "containers run at once (0 = as many as fit)");
     ctx.config_option(cmd, "--poll-interval", "crctl.poll_interval", "idle wait between looks at the queue");

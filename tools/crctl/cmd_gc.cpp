@@ -5,7 +5,7 @@
 #include "commands.hpp"
 #include "store_cli.hpp"
 #include "opskit/core/lock.hpp"
-#include "opskit/cr/collection_gc.hpp"
+#include "opskit/cr/collections/collection_gc.hpp"
 
 namespace opskit::crctl {
 

@@ -8,8 +8,8 @@
 #include "commands.hpp"
 #include "opskit/core/error.hpp"
 #include "opskit/core/fs.hpp"
-#include "opskit/cr/requests.hpp"
-#include "opskit/cr/swarm/service_spec.hpp"
+#include "opskit/cr/lifecycle/requests.hpp"
+#include "opskit/cr/dispatch/swarm/service_spec.hpp"
 #include "store_cli.hpp"
 
 namespace opskit::crctl {

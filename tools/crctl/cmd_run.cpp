@@ -6,6 +6,7 @@
 // tail of its log on failure.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -15,14 +16,14 @@
 #include "store_cli.hpp"
 #include "opskit/core/audit.hpp"
 #include "opskit/core/term.hpp"
-#include "opskit/cr/collection.hpp"
-#include "opskit/cr/containers.hpp"
-#include "opskit/cr/dispatch.hpp"
-#include "opskit/cr/dispatch_config.hpp"
-#include "opskit/cr/engine_dispatch.hpp"
+#include "opskit/cr/collections/collection.hpp"
+#include "opskit/cr/lifecycle/containers.hpp"
+#include "opskit/cr/dispatch/local/dispatch.hpp"
+#include "opskit/cr/dispatch/dispatch_config.hpp"
+#include "opskit/cr/dispatch/engine_dispatch.hpp"
 #include "opskit/core/process.hpp"
 #include "opskit/core/error.hpp"
-#include "opskit/cr/requests.hpp"
+#include "opskit/cr/lifecycle/requests.hpp"
 
 namespace opskit::crctl {
 
@@ -38,11 +39,13 @@ void set_run_command(CLI::App& app, cli::Context& ctx) {
     auto* cmd = app.add_subcommand("run", "create and commit a request, wait for it, exit with its exit code");
     add_request_flags(cmd, opts->request);
     cmd->add_flag("--local", opts->local, "run the container in this process when no dispatcher serves the store");
-    cmd->add_option("--engine", opts->engine, "drive passes of this remote engine (slurm) while no dispatcher serves the store");
+    ctx.complete(cmd->add_option("--engine", opts->engine, "drive passes of this remote engine (slurm) while no dispatcher serves the store"),
+                 cr::engine_names);
     cmd->add_option("--timeout", opts->timeout, "give up waiting after DURATION (exit 8)");
     ctx.config_option(cmd, "--spool", "crctl.spool", "spool folder shared with the nodes (remote engines)");
     add_store_option(cmd, ctx);
-    ctx.config_option(cmd, "--runtime", "crctl.runtime", "runtime of --local: host, podman or docker");
+    ctx.complete(ctx.config_option(cmd, "--runtime", "crctl.runtime", "runtime of --local: host, podman or docker"),
+                 cr::runtime_names);
     ctx.config_option(cmd, "--runtime-program", "crctl.runtime_program", "program of the runtime");
     ctx.on(cmd, [opts, &ctx] {
         const auto& cfg = ctx.config();
@@ -52,7 +55,8 @@ void set_run_command(CLI::App& app, cli::Context& ctx) {
         std::optional<Duration> timeout;
         if (!opts->timeout.empty()) timeout = parse_duration(opts->timeout);
 
-        if (!opts->engine.empty() && opts->engine != "local" && opts->engine != "slurm")
+        const auto& engines = cr::engine_names();
+        if (!opts->engine.empty() && std::find(engines.begin(), engines.end(), opts->engine) == engines.end())
             throw Error(ErrorKind::usage, "invalid --engine", opts->engine, "expected local or slurm");
         if (opts->engine == "local") opts->local = true;
         auto store = open_store(ctx);

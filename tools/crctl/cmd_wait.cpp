@@ -6,8 +6,8 @@
 #include "commands.hpp"
 #include "opskit/core/error.hpp"
 #include "opskit/core/units.hpp"
-#include "opskit/cr/containers.hpp"
-#include "opskit/cr/requests.hpp"
+#include "opskit/cr/lifecycle/containers.hpp"
+#include "opskit/cr/lifecycle/requests.hpp"
 #include "store_cli.hpp"
 
 namespace opskit::crctl {

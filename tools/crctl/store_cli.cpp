@@ -4,9 +4,9 @@
 #include <filesystem>
 
 #include "opskit/core/error.hpp"
-#include "opskit/cr/containers.hpp"
-#include "opskit/cr/dispatch_config.hpp"
-#include "opskit/cr/requests.hpp"
+#include "opskit/cr/lifecycle/containers.hpp"
+#include "opskit/cr/dispatch/dispatch_config.hpp"
+#include "opskit/cr/lifecycle/requests.hpp"
 
 namespace opskit::crctl {
 

@@ -10,9 +10,9 @@
 
 #include "common/cli.hpp"
 #include "opskit/core/audit.hpp"
-#include "opskit/cr/model.hpp"
-#include "opskit/cr/spec.hpp"
-#include "opskit/cr/store.hpp"
+#include "opskit/cr/lifecycle/model.hpp"
+#include "opskit/cr/lifecycle/spec.hpp"
+#include "opskit/cr/store/store.hpp"
 
 namespace opskit::crctl {
 

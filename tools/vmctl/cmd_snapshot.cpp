@@ -1,6 +1,7 @@
 // vmctl snapshot create|list|revert|delete: VM snapshots with Mold's rules (unique name,
 // memory only when Running, quiesce only with a connected guest agent, revert only when
-// Stopped). VM and snapshot names complete from the connection.
+// Stopped). The VM is `VM` or `HOST:VM` on a fleet. VM and snapshot names complete from
+// the hosts.
 #include "commands.hpp"
 
 namespace opskit::vmctl {
@@ -34,9 +35,9 @@ void set_snapshot_command(CLI::App& app, cli::Context& ctx) {
     create->add_flag("--dry-run", c->dry_run, "report what would be done, change nothing");
     complete_vm_then_snapshot(create, ctx, "create");
     ctx.on(create, [&ctx, c] {
-        auto backend = open_backend(ctx);
-        vm::Lifecycle life(*backend, {c->dry_run, true});
-        return single_result(life.snapshot_create(c->vm, c->req));
+        const auto one = locate(ctx, c->vm);
+        auto life = one.lifecycle({c->dry_run, true});
+        return one.result(life.snapshot_create(one.target.name, c->req));
     });
 
     auto* list = snap->add_subcommand("list", "list a VM's snapshots");
@@ -44,10 +45,10 @@ void set_snapshot_command(CLI::App& app, cli::Context& ctx) {
     list->add_option("vm", *l, "the VM")->required();
     ctx.complete_positional(list, [&ctx] { return complete_vm_names(ctx); });
     ctx.on(list, [&ctx, l] {
-        auto backend = open_backend(ctx);
+        const auto one = locate(ctx, *l);
         Result r;
         r.value = Json::array();
-        for (const auto& s : backend->snapshots(*l)) r.value.push_back(vm::snapshot_json(s));
+        for (const auto& s : one.backend().snapshots(one.target.name)) r.value.push_back(vm::snapshot_json(s));
         Json rows = r.value;
         for (auto& row : rows)
             for (auto& [k, v] : row.items())
@@ -73,9 +74,9 @@ void set_snapshot_command(CLI::App& app, cli::Context& ctx) {
     complete_vm_then_snapshot(revert, ctx, "revert");
     ctx.on(revert, [&ctx, rv] {
         const auto end = rv->start ? vm::RevertEnd::running : rv->stopped ? vm::RevertEnd::stopped : vm::RevertEnd::as_recorded;
-        auto backend = open_backend(ctx);
-        vm::Lifecycle life(*backend, {rv->dry_run, true});
-        return single_result(life.snapshot_revert(rv->vm, rv->name, end));
+        const auto one = locate(ctx, rv->vm);
+        auto life = one.lifecycle({rv->dry_run, true});
+        return one.result(life.snapshot_revert(one.target.name, rv->name, end));
     });
 
     auto* del = snap->add_subcommand("delete", "delete a snapshot (and with --children its descendants)");
@@ -90,9 +91,9 @@ void set_snapshot_command(CLI::App& app, cli::Context& ctx) {
     del->add_flag("--dry-run", d->dry_run, "report what would be done, change nothing");
     complete_vm_then_snapshot(del, ctx, "delete");
     ctx.on(del, [&ctx, d] {
-        auto backend = open_backend(ctx);
-        vm::Lifecycle life(*backend, {d->dry_run, true});
-        return single_result(life.snapshot_delete(d->vm, d->name, d->children));
+        const auto one = locate(ctx, d->vm);
+        auto life = one.lifecycle({d->dry_run, true});
+        return one.result(life.snapshot_delete(one.target.name, d->name, d->children));
     });
 }
 

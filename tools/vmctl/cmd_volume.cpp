@@ -1,7 +1,7 @@
 // vmctl volume list|attach|detach|resize: a VM's disks, with Mold's guards (no attach,
 // detach or resize while the VM has snapshots). Parsing and printing only; the rules and the
-// libvirt calls are in lib/src/vm (lifecycle_volume.cpp, libvirt_volumes.cpp). VM names and
-// disk targets complete from the connection.
+// libvirt calls are in lib/src/vm (lifecycle_volume.cpp, libvirt_volumes.cpp). The VM is `VM`
+// or `HOST:VM` on a fleet; VM names and disk targets complete from the hosts.
 #include "commands.hpp"
 
 namespace opskit::vmctl {
@@ -29,11 +29,11 @@ void set_volume_command(CLI::App& app, cli::Context& ctx) {
     list->add_option("vm", *l, "the VM")->required();
     complete_vm_then_target(list, ctx, "list", false);
     ctx.on(list, [&ctx, l] {
-        auto backend = open_backend(ctx);
+        const auto one = locate(ctx, *l);
         Result r;
         r.value = Json::array();
         Json rows = Json::array();
-        for (const auto& d : backend->disks(*l)) {
+        for (const auto& d : one.backend().disks(one.target.name)) {
             r.value.push_back(vm::disk_json(d));
             auto row = vm::disk_json(d);
             row["capacity"] = d.capacity ? format_size(*d.capacity) : "";
@@ -59,9 +59,9 @@ void set_volume_command(CLI::App& app, cli::Context& ctx) {
     attach->add_flag("--dry-run", a->dry_run, "report what would be done, change nothing");
     complete_vm_then_target(attach, ctx, "attach", false);
     ctx.on(attach, [&ctx, a] {
-        auto backend = open_backend(ctx);
-        vm::Lifecycle life(*backend, {a->dry_run, true});
-        return single_result(life.volume_attach(a->vm, a->source, a->target));
+        const auto one = locate(ctx, a->vm);
+        auto life = one.lifecycle({a->dry_run, true});
+        return one.result(life.volume_attach(one.target.name, a->source, a->target));
     });
 
     auto* detach = vol->add_subcommand("detach", "detach a disk from a VM (its storage is kept)");
@@ -75,9 +75,9 @@ void set_volume_command(CLI::App& app, cli::Context& ctx) {
     detach->add_flag("--dry-run", d->dry_run, "report what would be done, change nothing");
     complete_vm_then_target(detach, ctx, "detach", true);
     ctx.on(detach, [&ctx, d] {
-        auto backend = open_backend(ctx);
-        vm::Lifecycle life(*backend, {d->dry_run, true});
-        return single_result(life.volume_detach(d->vm, d->target));
+        const auto one = locate(ctx, d->vm);
+        auto life = one.lifecycle({d->dry_run, true});
+        return one.result(life.volume_detach(one.target.name, d->target));
     });
 
     auto* resize = vol->add_subcommand("resize", "grow a VM's disk (live while it runs)");
@@ -94,9 +94,9 @@ void set_volume_command(CLI::App& app, cli::Context& ctx) {
     complete_vm_then_target(resize, ctx, "resize", true);
     ctx.on(resize, [&ctx, z] {
         const auto bytes = parse_size(z->size);   // a bad size is a usage error before connecting
-        auto backend = open_backend(ctx);
-        vm::Lifecycle life(*backend, {z->dry_run, true});
-        return single_result(life.volume_resize(z->vm, z->target, bytes, z->shrink));
+        const auto one = locate(ctx, z->vm);
+        auto life = one.lifecycle({z->dry_run, true});
+        return one.result(life.volume_resize(one.target.name, z->target, bytes, z->shrink));
     });
 }
 

@@ -1,5 +1,5 @@
 // vmctl wait VM --state S [--timeout D]: block until the VM is in state S (exit 8 at the
-// deadline) — for scripts that sent a --no-wait request.
+// deadline) — for scripts that sent a --no-wait request. VM is `VM` or `HOST:VM` on a fleet.
 #include "commands.hpp"
 
 namespace opskit::vmctl {
@@ -21,9 +21,9 @@ void set_wait_command(CLI::App& app, cli::Context& ctx) {
     ctx.complete_positional(cmd, [&ctx] { return complete_vm_names(ctx); });
     ctx.on(cmd, [&ctx, o] {
         const auto state = vm::parse_state(o->state);
-        auto backend = open_backend(ctx);
-        vm::Lifecycle life(*backend, {false, true});
-        return single_result(life.wait(o->vm, state, ctx.config().get_duration("vmctl.stop_timeout")));
+        const auto one = locate(ctx, o->vm);
+        auto life = one.lifecycle({false, true});
+        return one.result(life.wait(one.target.name, state, ctx.config().get_duration("vmctl.stop_timeout")));
     });
 }
 

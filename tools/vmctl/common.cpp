@@ -1,59 +1,58 @@
 // Shared pieces of the vmctl verbs (see common.hpp).
 #include "common.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <map>
 
 #include "opskit/core/redact.hpp"
 
 namespace opskit::vmctl {
-
-std::unique_ptr<vm::Backend> open_backend(const cli::Context& ctx) {
-    return vm::open_libvirt(ctx.config().get_string("vmctl.connect"));
-}
 
 std::vector<std::string>& host_flags() {
     static std::vector<std::string> hosts;
     return hosts;
 }
 
-namespace {
-int layer_rank(const std::string& origin) {
-    if (origin.starts_with("flag")) return 4;
-    if (origin.starts_with("env")) return 3;
-    if (origin.starts_with("file")) return 2;
-    return 0;
-}
-}  // namespace
-
 vm::FleetSpec fleet_spec(const cli::Context& ctx) {
     const auto& cfg = ctx.config();
     vm::HostSources src;
-    const auto& connect = cfg.at("vmctl.connect");
-    if (connect.value.is_string()) {
-        // A repeated -c arrives joined by newlines.
-        std::string text = connect.value.get<std::string>();
-        std::size_t start = 0;
-        while (start <= text.size()) {
-            auto nl = text.find('\n', start);
-            if (nl == std::string::npos) nl = text.size();
-            if (nl > start) src.connect.push_back(text.substr(start, nl - start));
-            start = nl + 1;
-        }
-        if (src.connect.empty()) src.connect.push_back("");
-    }
-    src.connect_origin = connect.origin;
-    const auto& hosts = cfg.at("vmctl.hosts");
-    src.connect_overrides = layer_rank(connect.origin) > layer_rank(hosts.origin);
+    src.connect = cfg.get_list("vmctl.connect");
+    src.connect_origin = cfg.at("vmctl.connect").origin;
+    src.connect_overrides = cfg.overrides("vmctl.connect", "vmctl.hosts");
     src.hosts = cfg.get_map("vmctl.hosts");
-    src.host_origins = hosts.entry_origins;
+    src.host_origins = cfg.at("vmctl.hosts").entry_origins;
     src.only = host_flags();
     return vm::resolve_hosts(src);
 }
 
-std::vector<vm::HostScan> scan_fleet(const cli::Context& ctx, const vm::FleetSpec& spec, bool list_vms) {
+std::vector<vm::HostScan> connect_fleet(const cli::Context& ctx, const vm::FleetSpec& spec, const vm::Selector& selector,
+                                        bool list_vms) {
+    vm::check_selector_hosts(spec.hosts, selector);
     auto scan = vm::scan_hosts(spec.hosts, ctx.config().get_duration("vmctl.connect_timeout"), list_vms);
     if (!spec.fleet && scan.size() == 1 && scan[0].error) throw *scan[0].error;
     return scan;
+}
+
+vm::Lifecycle OneVm::lifecycle(vm::EngineOptions options) const {
+    vm::Lifecycle life(backend(), options);
+    if (spec.fleet) life.set_lock_scope(host());
+    return life;
+}
+
+Result OneVm::result(vm::OpResult r) const {
+    r.host = host();
+    return single_result(r);
+}
+
+OneVm locate(const cli::Context& ctx, const std::string& word) {
+    OneVm one;
+    one.spec = fleet_spec(ctx);
+    vm::Selector sel;
+    sel.patterns = {word};
+    one.scan = connect_fleet(ctx, one.spec, sel, true);
+    one.target = vm::locate_vm(one.scan, word);
+    return one;
 }
 
 vm::Selector SelectorOptions::selector() const {
@@ -66,7 +65,30 @@ vm::Selector SelectorOptions::selector() const {
 
 std::vector<std::string> complete_vm_names(const cli::Context& ctx) {
     try {
-        return open_backend(ctx)->names();
+        const auto spec = fleet_spec(ctx);
+        // Completion must not hang the prompt on a slow host.
+        const auto timeout = std::min(ctx.config().get_duration("vmctl.connect_timeout"), Duration(3000));
+        std::vector<std::string> out;
+        std::map<std::string, int> seen;
+        for (const auto& s : vm::scan_hosts(spec.hosts, timeout, true))
+            for (const auto& v : s.vms) {
+                if (spec.fleet) out.push_back(s.host.name + ":" + v.name);
+                ++seen[v.name];
+            }
+        std::sort(out.begin(), out.end());
+        for (const auto& [name, count] : seen)
+            if (count == 1) out.push_back(name);
+        return out;
+    } catch (const std::exception&) {
+        return {};
+    }
+}
+
+std::vector<std::string> complete_host_names(const cli::Context& ctx) {
+    try {
+        std::vector<std::string> out;
+        for (const auto& h : fleet_spec(ctx).hosts) out.push_back(h.name);
+        return out;
     } catch (const std::exception&) {
         return {};
     }
@@ -88,12 +110,15 @@ void add_parallel(CLI::App* cmd, cli::Context& ctx) {
     ctx.config_option(cmd, "--parallel", "vmctl.parallel", "handle up to N VMs at once (default 1)");
 }
 
-int parallel(const cli::Context& ctx) {
-    const auto n = ctx.config().get_int("vmctl.parallel");
-    if (n < 1 || n > 256)
-        throw Error(ErrorKind::usage, "--parallel", std::to_string(n), "expected a number from 1 to 256");
+namespace {
+int bounded_parallel(const cli::Context& ctx, const char* key, const char* label) {
+    const auto n = ctx.config().get_int(key);
+    if (n < 1 || n > 256) throw Error(ErrorKind::usage, label, std::to_string(n), "expected a number from 1 to 256");
     return static_cast<int>(n);
 }
+}  // namespace
+
+int parallel(const cli::Context& ctx) { return bounded_parallel(ctx, "vmctl.parallel", "--parallel"); }
 
 void add_bulk_options(CLI::App* cmd, cli::Context& ctx, BulkOptions& o, const BulkVerb& verb) {
     add_selector(cmd, ctx, o.sel, verb.destroyed ? "VM names or globs (Destroyed VMs)" : "VM names or globs");
@@ -102,28 +127,35 @@ void add_bulk_options(CLI::App* cmd, cli::Context& ctx, BulkOptions& o, const Bu
     cmd->add_flag("--dry-run", o.dry_run, "report what would be done, change nothing");
 }
 
-Result run_bulk(const cli::Context& ctx, const BulkOptions& o, const BulkVerb& verb, const VmOp& op) {
-    // Usage errors (no selection, a bad --state or --parallel) come before connecting.
-    const auto selector = o.sel.selector();
-    vm::require_selection(selector);
-    const int n = verb.parallel ? parallel(ctx) : 1;
+Result run_fleet(const cli::Context& ctx, const FleetRequest& req, const VmOp& op) {
+    // Usage errors (no selection, a bad --state, --parallel or host) come before connecting.
+    vm::require_selection(req.selector, req.empty_means_all);
+    const auto& cfg = ctx.config();
+    std::optional<int> n, per_host;
+    if (!req.parallel) per_host = 1;
+    else {
+        if (cfg.at("vmctl.parallel").layer != ConfigLayer::builtin) n = parallel(ctx);
+        if (cfg.is_set("vmctl.per_host_parallel")) per_host = bounded_parallel(ctx, "vmctl.per_host_parallel", "vmctl.per_host_parallel");
+    }
     const auto spec = fleet_spec(ctx);
-    vm::check_selector_hosts(spec.hosts, selector);   // an unknown host: exit 2 before connecting
-    const auto scan = scan_fleet(ctx, spec, true);
-    const auto plan = vm::plan_selection(scan, selector, verb.destroyed);
-    vm::FleetRunOptions ro;
-    const auto per_host = ctx.config().get_int("vmctl.per_host_parallel");
-    const bool parallel_given = ctx.config().at("vmctl.parallel").origin != "default";
-    // Default on a fleet: one VM per host at a time, all hosts at once.
-    ro.per_host = verb.parallel ? static_cast<int>(per_host) : 1;
-    ro.parallel = parallel_given || !verb.parallel
-                      ? (verb.parallel ? n : static_cast<int>(scan.size()))
-                      : static_cast<int>(scan.size()) * std::max(1, static_cast<int>(per_host));
-    if (!spec.fleet) ro.parallel = n;
-    ro.engine = {o.dry_run, !o.no_wait};
-    ro.scope_locks = spec.fleet;
+    const auto scan = connect_fleet(ctx, spec, req.selector, true);
+    auto plan = vm::plan_selection(scan, req.selector, req.destroyed, req.empty_means_all);
+    if (req.keep) vm::filter_plan(plan, scan, req.keep);
+    auto ro = vm::FleetRunOptions::pool(n, per_host, scan.size(), spec.fleet);
+    ro.engine = req.engine;
     return bulk_result(vm::run_plan(scan, plan, ro, op), spec.fleet);
 }
+
+Result run_bulk(const cli::Context& ctx, const BulkOptions& o, const BulkVerb& verb, const VmOp& op) {
+    FleetRequest req;
+    req.selector = o.sel.selector();
+    req.destroyed = verb.destroyed;
+    req.parallel = verb.parallel;
+    req.engine = {o.dry_run, !o.no_wait};
+    return run_fleet(ctx, req, op);
+}
+
+void print_vm_error(const Error& error) { std::fprintf(stderr, "vmctl: error: %s\n", redact(error.what()).c_str()); }
 
 Result bulk_result(const std::vector<vm::OpResult>& results, bool fleet) {
     Result r;
@@ -141,7 +173,7 @@ Result bulk_result(const std::vector<vm::OpResult>& results, bool fleet) {
                     {"elapsed_s", j["elapsed_s"]},
                     {"error", one.error ? Json(one.error->what()) : Json("")}};
         rows.push_back(row);
-        if (one.error) std::fprintf(stderr, "vmctl: error: %s\n", redact(one.error->what()).c_str());
+        if (one.error) print_vm_error(*one.error);
     }
     r.table_value = rows;
     r.columns = {{"name", ""}, {"from_state", "FROM"}, {"to_state", "TO"}, {"changed", ""},

@@ -27,7 +27,8 @@ void complete_vm_then(CLI::App* cmd, cli::Context& ctx, const std::string& group
         if (typed.empty()) return complete_vm_names(ctx);
         if (!second || typed.size() > 1) return {};
         try {
-            return second(*open_backend(ctx), typed[0]);
+            const auto one = locate(ctx, typed[0]);
+            return second(one.backend(), one.target.name);
         } catch (const std::exception&) {
             return {};
         }

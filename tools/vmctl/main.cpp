@@ -8,10 +8,10 @@ int main(int argc, char** argv) {
         "vmctl — VM power operations on libvirt: graceful stop, snapshots, destroy and recover",
         [](CLI::App& app, opskit::cli::Context& ctx) {
             using namespace opskit::vmctl;
-            ctx.config_option(&app, "-c,--connect", "vmctl.connect",
-                              "libvirt URI or NAME=URI, repeatable: one host each (default: vmctl.hosts, else libvirt's default)")
-                ->multi_option_policy(CLI::MultiOptionPolicy::Join);
-            app.add_option("--host", host_flags(), "work only on this host of vmctl.hosts (repeatable)");
+            ctx.config_repeated_option(&app, "-c,--connect", "vmctl.connect",
+                                       "libvirt URI or NAME=URI, repeatable: one host each (default: vmctl.hosts, else libvirt's default)");
+            auto* host = app.add_option("--host", host_flags(), "work only on this host of vmctl.hosts (repeatable)");
+            ctx.complete(host, [&ctx] { return complete_host_names(ctx); });
             ctx.config_option(&app, "--connect-timeout", "vmctl.connect_timeout", "deadline for opening each host's connection");
             set_hosts_command(app, ctx);
             set_list_command(app, ctx);

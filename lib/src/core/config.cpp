@@ -28,6 +28,7 @@ std::string_view type_name(ValueType t) {
     case ValueType::size: return "a size (bytes, K, M, G, T, KiB, MiB, GiB, TiB)";
     case ValueType::string_list: return "a list of strings";
     case ValueType::string_map: return "a mapping of names to strings (NAME=VALUE,...)";
+    case ValueType::repeated_string: return "a string or a list of strings";
     }
     return "a value";
 }
@@ -46,6 +47,7 @@ Json parse_text(const ConfigKey& key, const std::string& text, const std::string
     };
     switch (key.type) {
     case ValueType::string: return text;
+    case ValueType::repeated_string: return Json::array({text});
     case ValueType::integer: {
         std::int64_t v = 0;
         auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
@@ -102,6 +104,15 @@ Json parse_text(const ConfigKey& key, const std::string& text, const std::string
     throw bad();
 }
 
+// A mapping key as text. YAML allows a sequence or mapping as a key (`? [a, b]`), which no
+// config name can be; yaml-cpp would throw its own exception converting it.
+std::string key_text(const YAML::Node& key, const fs::path& file) {
+    if (!key.IsScalar())
+        throw Error(ErrorKind::usage, "invalid config", fmt::format("{}:{}", file.string(), key.Mark().line + 1),
+                    "expected a plain name as a key");
+    return key.Scalar();
+}
+
 Json parse_yaml(const ConfigKey& key, const YAML::Node& node, const fs::path& file) {
     const auto bad = [&]() {
         return Error(ErrorKind::usage, "invalid config", fmt::format("{}:{}", file.string(), node.Mark().line + 1),
@@ -113,11 +124,12 @@ Json parse_yaml(const ConfigKey& key, const YAML::Node& node, const fs::path& fi
         Json map = Json::object();
         for (const auto& item : node) {
             if (!item.second.IsScalar()) throw bad();
-            map[item.first.as<std::string>()] = item.second.Scalar();
+            map[key_text(item.first, file)] = item.second.Scalar();
         }
         return map;
     }
-    if (key.type == ValueType::string_list) {
+    if (key.type == ValueType::repeated_string && node.IsScalar()) return Json::array({node.Scalar()});
+    if (key.type == ValueType::string_list || key.type == ValueType::repeated_string) {
         if (!node.IsSequence()) throw bad();
         Json list = Json::array();
         for (const auto& item : node) {
@@ -145,7 +157,7 @@ bool known_section(std::string_view s) {
     return s == "common" || s == "bkctl" || s == "crctl" || s == "vmctl";
 }
 
-void load_file(const fs::path& file, Config& /*unused*/, std::map<std::string, ConfigValue, std::less<>>& values) {
+void load_file(const fs::path& file, ConfigLayer layer, std::map<std::string, ConfigValue, std::less<>>& values) {
     YAML::Node root;
     try {
         root = YAML::LoadFile(file.string());
@@ -160,7 +172,7 @@ void load_file(const fs::path& file, Config& /*unused*/, std::map<std::string, C
         throw Error(ErrorKind::usage, "invalid config", fmt::format("{}:{}", file.string(), root.Mark().line + 1),
                     "expected a mapping of sections (common, bkctl, crctl, vmctl)");
     for (const auto& section : root) {
-        const auto sname = section.first.as<std::string>();
+        const auto sname = key_text(section.first, file);
         const auto line = section.first.Mark().line + 1;
         if (!known_section(sname))
             throw Error(ErrorKind::usage, "invalid config", fmt::format("{}:{}", file.string(), line),
@@ -170,7 +182,7 @@ void load_file(const fs::path& file, Config& /*unused*/, std::map<std::string, C
             throw Error(ErrorKind::usage, "invalid config", fmt::format("{}:{}", file.string(), line),
                         fmt::format("section '{}' must be a mapping", sname));
         for (const auto& entry : section.second) {
-            const auto kname = entry.first.as<std::string>();
+            const auto kname = key_text(entry.first, file);
             const auto kline = entry.first.Mark().line + 1;
             const ConfigKey* key = find_key(sname, kname);
             if (!key)
@@ -181,16 +193,17 @@ void load_file(const fs::path& file, Config& /*unused*/, std::map<std::string, C
             if (key->type == ValueType::string_map && value.is_object()) {
                 // Maps merge per entry across files (a user file adds hosts to the system's).
                 auto& cur = values[key->full_name()];
-                if (!cur.value.is_object()) cur = {Json::object(), origin, {}};
+                if (!cur.value.is_object()) cur = {Json::object(), origin, {}, layer};
                 for (auto it = entry.second.begin(); it != entry.second.end(); ++it) {
-                    const auto name = it->first.as<std::string>();
+                    const auto name = key_text(it->first, file);
                     cur.value[name] = value[name];
                     cur.entry_origins[name] = fmt::format("file {}:{}", file.string(), it->first.Mark().line + 1);
                 }
                 cur.origin = origin;
+                cur.layer = layer;
                 continue;
             }
-            values[key->full_name()] = {std::move(value), origin, {}};
+            values[key->full_name()] = {std::move(value), origin, {}, layer};
         }
     }
 }
@@ -249,6 +262,10 @@ std::map<std::string, std::string> Config::get_map(std::string_view key) const {
         for (const auto& [k, e] : v.items()) out[k] = e.is_string() ? e.get<std::string>() : e.dump();
     return out;
 }
+bool Config::overrides(std::string_view key, std::string_view other) const {
+    return at(key).layer > at(other).layer;
+}
+
 std::vector<std::string> Config::get_list(std::string_view key) const {
     const auto& v = at(key).value;
     return v.is_array() ? v.get<std::vector<std::string>>() : std::vector<std::string>{};
@@ -269,23 +286,24 @@ Json Config::to_json(bool with_origin) const {
 Config load_config(const ConfigSources& sources) {
     Config cfg;
     cfg.m_tool = sources.tool;
-    for (const auto& key : config_schema()) cfg.m_values[key.full_name()] = {key.default_value, "default", {}};
+    for (const auto& key : config_schema())
+        cfg.m_values[key.full_name()] = {key.default_value, "default", {}, ConfigLayer::builtin};
 
-    std::vector<fs::path> files;
+    std::vector<std::pair<fs::path, ConfigLayer>> files;
     if (sources.explicit_file) {
         std::error_code ec;
         if (!fs::exists(*sources.explicit_file, ec))
             throw Error(ErrorKind::not_found, "config file not found", sources.explicit_file->string(),
                         "no such file");
-        files.push_back(*sources.explicit_file);
+        files.emplace_back(*sources.explicit_file, ConfigLayer::user_file);
     } else {
-        files.push_back(sources.system_file);
-        files.push_back(sources.user_file.value_or(xdg_home("CONFIG") / "opskit/config.yaml"));
+        files.emplace_back(sources.system_file, ConfigLayer::system_file);
+        files.emplace_back(sources.user_file.value_or(xdg_home("CONFIG") / "opskit/config.yaml"), ConfigLayer::user_file);
     }
-    for (const auto& f : files) {
+    for (const auto& [f, layer] : files) {
         std::error_code ec;
         if (!fs::exists(f, ec)) continue;
-        load_file(f, cfg, cfg.m_values);
+        load_file(f, layer, cfg.m_values);
         cfg.m_files.push_back(f);
     }
 
@@ -294,17 +312,25 @@ Config load_config(const ConfigSources& sources) {
         const auto env = env_name_for(sources.tool, key);
         if (env.empty()) continue;
         if (const char* v = getenv(env.c_str()); v != nullptr) {
-            cfg.m_values[key.full_name()] = {parse_text(key, v, env), "env " + env, {}};
+            cfg.m_values[key.full_name()] = {parse_text(key, v, env), "env " + env, {}, ConfigLayer::env};
             if (key.type == ValueType::string_map)
                 for (const auto& [k, _] : cfg.m_values[key.full_name()].value.items())
                     cfg.m_values[key.full_name()].entry_origins[k] = "env " + env;
         }
     }
-    for (const auto& [name, flag] : sources.flags) {
+    const auto flag_key = [](const std::string& name) {
         const auto dot = name.find('.');
         const ConfigKey* key = dot == std::string::npos ? nullptr : find_key(name.substr(0, dot), name.substr(dot + 1));
         if (!key) throw Error(ErrorKind::internal, "flag bound to unknown config key", name, "not in the schema");
-        cfg.m_values[name] = {parse_text(*key, flag.second, flag.first), "flag " + flag.first, {}};
+        return key;
+    };
+    for (const auto& [name, flag] : sources.flags)
+        cfg.m_values[name] = {parse_text(*flag_key(name), flag.second, flag.first), "flag " + flag.first, {},
+                              ConfigLayer::flag};
+    for (const auto& [name, flag] : sources.repeated_flags) {
+        if (flag_key(name)->type != ValueType::repeated_string)
+            throw Error(ErrorKind::internal, "repeatable flag bound to a key that takes one value", name, flag.first);
+        cfg.m_values[name] = {Json(flag.second), "flag " + flag.first, {}, ConfigLayer::flag};
     }
     return cfg;
 }

@@ -154,7 +154,8 @@ OutputFormat parse_output_format(std::string_view text) {
     if (text == "table") return OutputFormat::table;
     if (text == "json") return OutputFormat::json;
     if (text == "yaml") return OutputFormat::yaml;
-    throw Error(ErrorKind::usage, "invalid output format", text, "expected table, json or yaml");
+    if (text == "jsonl") return OutputFormat::jsonl;
+    throw Error(ErrorKind::usage, "invalid output format", text, "expected table, json, yaml or jsonl");
 }
 
 std::string to_yaml(const Json& value) {
@@ -167,11 +168,18 @@ std::string to_yaml(const Json& value) {
 }
 
 std::string render_result(const Result& result, const PrintOptions& options) {
+    if (result.printed) return {};
     if (options.quiet && result.quiet_ok && result.exit_code == ExitCode::ok) return {};
     std::string out;
     switch (options.format) {
     case OutputFormat::json: out = result.value.dump(2, ' ', false, kDumpReplace) + "\n"; break;
     case OutputFormat::yaml: out = to_yaml(result.value); break;
+    case OutputFormat::jsonl:
+        if (result.value.is_array())
+            for (const auto& e : result.value) out += e.dump(-1, ' ', false, kDumpReplace) + "\n";
+        else
+            out = result.value.dump(-1, ' ', false, kDumpReplace) + "\n";
+        break;
     case OutputFormat::table: {
         const Json& shown = result.table_value.is_null() ? result.value : result.table_value;
         if (shown.is_array()) out = render_table(shown, result.columns, options.color);

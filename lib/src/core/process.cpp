@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -49,6 +50,29 @@ long steady_ms() {
     return static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                  std::chrono::steady_clock::now().time_since_epoch())
                                  .count());
+}
+
+// Writes to a child's stdin without dying of SIGPIPE when the child has already exited
+// (sbatch refusing a job closes its stdin unread): SIGPIPE is blocked for this thread during
+// the write, and the one the write raised, if any, is taken off the pending set again, so the
+// caller sees EPIPE and the process keeps its own SIGPIPE disposition for everything else.
+ssize_t write_without_sigpipe(int fd, const char* data, std::size_t size) {
+    sigset_t pipe_set, old_set, pending;
+    sigemptyset(&pipe_set);
+    sigaddset(&pipe_set, SIGPIPE);
+    sigpending(&pending);
+    const bool was_pending = sigismember(&pending, SIGPIPE) == 1;
+    pthread_sigmask(SIG_BLOCK, &pipe_set, &old_set);
+    const ssize_t w = ::write(fd, data, size);
+    const int saved = errno;
+    if (w < 0 && saved == EPIPE && !was_pending) {
+        const timespec zero{0, 0};
+        while (sigtimedwait(&pipe_set, nullptr, &zero) < 0 && errno == EINTR) {
+        }
+    }
+    pthread_sigmask(SIG_SETMASK, &old_set, nullptr);
+    errno = saved;
+    return w;
 }
 
 void set_nonblock(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK); }
@@ -293,7 +317,7 @@ void Subprocess::drain(int wait_ms) {
     pump(idx_err, m_err, m_result.err, m_pending_err, true);
     if (idx_in >= 0 && (fds[idx_in].revents & (POLLOUT | POLLERR | POLLHUP))) {
         const auto& data = *m_spec.stdin_data;
-        const auto w = ::write(m_in, data.data() + m_in_off, data.size() - m_in_off);
+        const auto w = write_without_sigpipe(m_in, data.data() + m_in_off, data.size() - m_in_off);
         if (w > 0) m_in_off += static_cast<std::size_t>(w);
         if ((w < 0 && errno != EAGAIN && errno != EINTR) || m_in_off >= data.size()) close_fd(m_in);
     }

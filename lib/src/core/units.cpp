@@ -65,9 +65,12 @@ std::uint64_t parse_size(std::string_view text) {
     }
     if (power < 0) throw bad(fmt::format("unknown unit '{}', expected K, M, G, T or KiB, MiB, GiB, TiB (powers of 1024)", unit));
     const double bytes = n * std::pow(1024.0, power);
-    if (bytes >= 1.8e19) throw bad("too large");
     if (power == 0 && bytes != std::floor(bytes)) throw bad("a byte count must be a whole number");
-    return static_cast<std::uint64_t>(std::llround(bytes));
+    // Rounded in double and compared with 2^64 before the cast: llround would go through a
+    // signed 64-bit value and return garbage for sizes between 8 EiB and 16 EiB.
+    const double whole = std::round(bytes);
+    if (whole >= 18446744073709551616.0) throw bad("too large, the limit is 16 EiB");
+    return static_cast<std::uint64_t>(whole);
 }
 
 double to_seconds(Duration d) noexcept { return static_cast<double>(d.count()) / 1000.0; }

@@ -1,8 +1,10 @@
-// Reading saved dsmc output for `bkctl parse`: a file or standard input, whole, as bytes.
+// Reading saved dsmc output for `bkctl parse`: a file or standard input, in bounded chunks
+// handed to the incremental parser, so a log of any size is read in constant memory.
 // Errors name the path and map to the CLI contract (missing file → not found, exit 4).
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <string>
 
 #include <fcntl.h>
@@ -11,32 +13,36 @@
 
 #include "opskit/core/error.hpp"
 #include "opskit/dsmc/report.hpp"
+#include "opskit/dsmc/stream.hpp"
 
 namespace opskit::dsmc {
 namespace {
 
-std::string read_fd(int fd, std::string_view path) {
-    std::string data;
-    struct stat st {};
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) data.reserve(static_cast<std::size_t>(st.st_size));
-    char buf[1 << 16];
+void read_fd(int fd, std::string_view path, Sink& sink) {
+    // 1 MiB: few system calls for a file; a pipe hands out what it has, whatever is asked.
+    constexpr std::size_t kChunk = std::size_t{1} << 20;
+    const std::unique_ptr<char[]> buf(new char[kChunk]);
+    StreamParser parser(sink);
     while (true) {
-        const ssize_t n = ::read(fd, buf, sizeof buf);
+        const ssize_t n = ::read(fd, buf.get(), kChunk);
         if (n == 0) break;
         if (n < 0) {
             if (errno == EINTR) continue;
             const int err = errno;
             throw Error(ErrorKind::failed, "cannot read dsmc output", path, std::strerror(err));
         }
-        data.append(buf, static_cast<std::size_t>(n));
+        parser.feed(std::string_view(buf.get(), static_cast<std::size_t>(n)));
     }
-    return data;
+    parser.finish();
 }
 
 }  // namespace
 
-Report parse_file(std::string_view path) {
-    if (path == "-") return parse_output(read_fd(STDIN_FILENO, "-"));
+void parse_stream(std::string_view path, Sink& sink) {
+    if (path == "-") {
+        read_fd(STDIN_FILENO, "-", sink);
+        return;
+    }
     const std::string p(path);
     const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
@@ -50,13 +56,18 @@ Report parse_file(std::string_view path) {
         throw Error(ErrorKind::usage, "cannot parse dsmc output", path, "is a directory, expected a file or -");
     }
     try {
-        std::string data = read_fd(fd, path);
+        read_fd(fd, path, sink);
         ::close(fd);
-        return parse_output(data);
     } catch (...) {
         ::close(fd);
         throw;
     }
+}
+
+Report parse_file(std::string_view path) {
+    ReportSink sink;
+    parse_stream(path, sink);
+    return sink.take();
 }
 
 }  // namespace opskit::dsmc

@@ -145,6 +145,8 @@ Json row_json(const std::string& kind, const TableRow& r) {
 
 }  // namespace
 
+Json to_json(const Table& t, const TableRow& row) { return row_json(t.kind, row); }
+
 Json to_json(const Table& t) {
     Json rows = array_of(t.rows.size());
     for (const auto& r : t.rows) rows.push_back(row_json(t.kind, r));

@@ -8,8 +8,6 @@
 #include <cstdint>
 #include <cstring>
 
-#include <sys/mman.h>
-
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -20,6 +18,7 @@
 #include "dsmc/tables.hpp"
 #include "dsmc/text.hpp"
 #include "opskit/dsmc/report.hpp"
+#include "opskit/dsmc/stream.hpp"
 
 namespace opskit::dsmc {
 namespace {
@@ -164,36 +163,12 @@ bool plausible_label(std::string_view label) noexcept {
     return true;
 }
 
-/// Asks for transparent huge pages under a vector's reserved storage. The summaries of a
-/// large log fill a hundred megabytes that are touched once, in order; with 4 KiB pages a
-/// tenth of the parse went to page faults. Only a hint: nothing changes where it is ignored.
-template <typename T>
-void prefer_huge_pages(const std::vector<T>& v) noexcept {
-    constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
-    const auto begin = reinterpret_cast<std::uintptr_t>(v.data());
-    const auto end = begin + v.capacity() * sizeof(T);
-    const auto first = (begin + kHuge - 1) & ~(kHuge - 1);
-    const auto last = end & ~(kHuge - 1);
-    if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
-}
-
 class Parser {
 public:
-    /// Reserves room for what an input of `bytes` typically holds, so a large log does not
-    /// move its summaries and messages around while they are collected.
-    explicit Parser(std::size_t bytes) {
-        const std::size_t cap = std::size_t{1} << 22;
-        m_r.summaries.reserve(std::min(bytes / 1024, cap));
-        m_r.messages.reserve(std::min(bytes / 512, cap));
-        m_r.sessions.reserve(std::min(bytes / 1024, cap));
-        m_r.tables.reserve(std::min(bytes / 4096, cap));
-        prefer_huge_pages(m_r.summaries);
-        prefer_huge_pages(m_r.messages);
-        prefer_huge_pages(m_r.sessions);
-    }
+    explicit Parser(Sink& sink) : m_sink(sink) {}
 
     void line(std::string_view raw);
-    Report finish();
+    void finish();
 
 private:
     void blank();
@@ -214,8 +189,15 @@ private:
     void end_message();
     void flush_paragraph(bool ended_by_blank);
     void append_to_message(std::string_view text);
-    void close_summary() { m_summary = -1; }
-    void close_table() { m_table = -1; }
+    void close_summary();
+    void close_table();
+    void end_row();
+    void set_return_code(int rc);
+    void open_table(std::string_view kind);
+    void open_summary();
+    void end_session();
+    static void reset(TableRow& r);
+    static void reset(Summary& s);
     bool read_timestamp(std::string_view s, std::size_t& used);
     std::string timestamp() {
         if (!m_has_ts) return {};
@@ -223,27 +205,44 @@ private:
         return m_ts_iso;
     }
 
-    Report m_r;
+    Sink& m_sink;
+    std::optional<int> m_return_code;
+    std::optional<Severity> m_highest;
     int m_line = 0;
     bool m_has_ts = false;
     Date m_ts_date;
     TimeOfDay m_ts_time;
     std::string m_ts_iso;               ///< iso() of m_ts_date/m_ts_time once asked for, else empty
-    std::string_view m_last_stamp;      ///< the `YYYY-MM-DD HH:MM:SS` bytes they were read from
+    // The `YYYY-MM-DD HH:MM:SS` bytes they were read from (a copy: the line is gone by the next).
+    char m_last_stamp[kIsoDateTimeLength] = {};
+    bool m_has_last_stamp = false;
 
     // Continuation lines: unrecognised lines after a message are collected as a paragraph
-    // and judged when it ends (see flush_paragraph).
-    long m_message = -1;
+    // and judged when it ends (see flush_paragraph). Copies, since a chunk does not outlive
+    // its lines; the strings keep their capacity from one paragraph to the next.
+    static constexpr std::size_t kMaxPending = 3;
+    /// Labels kept per table row (-detail, dotted) and unknown labels per summary: every
+    /// real capture has a few dozen at most; the cap keeps one record bounded in memory.
+    static constexpr std::size_t kMaxFields = 256;
+    Message m_message;
+    bool m_message_open = false;
     bool m_blank_seen = false;
     bool m_overflow = false;
-    std::vector<std::string_view> m_pending;
+    std::array<std::string, kMaxPending> m_pending;
+    std::size_t m_pending_count = 0;
 
-    long m_summary = -1;
+    Summary m_summary;
+    bool m_summary_open = false;
     std::uint64_t m_summary_mask = 0;
 
-    long m_table = -1;
+    Table m_table;  ///< rows stay empty: each row is handed out when the next one starts
+    bool m_table_open = false;
+    TableRow m_row;
+    bool m_row_open = false;
+    TableRow m_scratch;
 
-    long m_session = -1;
+    Session m_session;
+    bool m_session_open = false;
     bool m_session_waiting_server = false;
     std::string m_client_version;
     std::string m_client_datetime;
@@ -273,22 +272,25 @@ void Parser::line(std::string_view raw) {
 // when the next line starts with the same bytes.
 bool Parser::read_timestamp(std::string_view s, std::size_t& used) {
     const std::size_t n = kIsoDateTimeLength;
-    if (!m_last_stamp.empty() && s.size() >= n && std::memcmp(s.data(), m_last_stamp.data(), n) == 0 &&
+    if (m_has_last_stamp && s.size() >= n && std::memcmp(s.data(), m_last_stamp, n) == 0 &&
         iso_datetime_ends(s)) {
         used = n;
         return true;
     }
-    m_last_stamp = {};
+    m_has_last_stamp = false;
     m_ts_iso.clear();
     if (!read_datetime(s, used, m_ts_date, m_ts_time)) return false;
-    if (used == n && iso_datetime_ends(s)) m_last_stamp = s.substr(0, n);
+    if (used == n && iso_datetime_ends(s)) {
+        std::memcpy(m_last_stamp, s.data(), n);
+        m_has_last_stamp = true;
+    }
     return true;
 }
 
 void Parser::blank() {
-    if (m_message < 0) return;
+    if (!m_message_open) return;
     flush_paragraph(true);
-    if (m_message < 0) return;
+    if (!m_message_open) return;
     if (m_blank_seen) end_message();
     else m_blank_seen = true;
 }
@@ -299,45 +301,48 @@ void Parser::blank() {
 // kMaxContinuation lines are not continuations (a banner, a file listing, prose).
 void Parser::flush_paragraph(bool ended_by_blank) {
     constexpr std::size_t kMaxContinuation = 3;
-    if (!m_pending.empty() && !m_overflow && m_pending.size() <= kMaxContinuation) {
-        const bool accept = !m_blank_seen || (ended_by_blank && m_pending.back().back() == '.');
+    if (m_pending_count > 0 && !m_overflow && m_pending_count <= kMaxContinuation) {
+        const bool accept = !m_blank_seen || (ended_by_blank && m_pending[m_pending_count - 1].back() == '.');
         if (accept)
-            for (auto p : m_pending) append_to_message(p);
+            for (std::size_t i = 0; i < m_pending_count; ++i) append_to_message(m_pending[i]);
     }
-    const bool had = !m_pending.empty() || m_overflow;
-    m_pending.clear();
+    const bool had = m_pending_count > 0 || m_overflow;
+    m_pending_count = 0;
     m_overflow = false;
     if (had && m_blank_seen) end_message();
 }
 
 void Parser::end_message() {
-    m_message = -1;
+    if (m_message_open) {
+        m_message_open = false;
+        m_sink.on_message(m_message);
+    }
     m_blank_seen = false;
     m_overflow = false;
-    m_pending.clear();
+    m_pending_count = 0;
 }
 
 void Parser::append_to_message(std::string_view text) {
-    Message& m = m_r.messages[static_cast<std::size_t>(m_message)];
+    Message& m = m_message;
     if (!m.text.empty()) m.text.push_back('\n');
     m.text.append(text);
-    if (auto rc = find_return_code(text)) m_r.return_code = rc;
+    if (auto rc = find_return_code(text)) set_return_code(*rc);
 }
 
 void Parser::recognised() {
-    if (m_message >= 0) flush_paragraph(false);
+    if (m_message_open) flush_paragraph(false);
     end_message();
     close_summary();
 }
 
 void Parser::recognised_message_start() {
-    if (m_message >= 0) flush_paragraph(false);
+    if (m_message_open) flush_paragraph(false);
     end_message();
     close_table();
 }
 
 void Parser::dispatch(std::string_view body) {
-    if (m_table >= 0 && table_line(body)) return;
+    if (m_table_open && table_line(body)) return;
 
     MessageId id;
     if (body[0] == 'A' && body.size() >= 8 && body[1] == 'N' && read_message_id(body, id)) {
@@ -369,8 +374,7 @@ void Parser::dispatch(std::string_view body) {
     const std::string_view kind = table_kind_of_header(body);
     if (!kind.empty()) {
         recognised();
-        m_r.tables.push_back(Table{std::string(kind), {}, m_line});
-        m_table = static_cast<long>(m_r.tables.size()) - 1;
+        open_table(kind);
         return;
     }
     // File progress lines (`Normal File-->`, `Retry # 1  Directory-->`, `Expiring-->`).
@@ -391,7 +395,7 @@ void Parser::dispatch(std::string_view body) {
         if (!v.empty()) {
             recognised();
             if (starts_with(body, "Server Version")) {
-                if (m_session >= 0) m_r.sessions[static_cast<std::size_t>(m_session)].server_version = std::move(v);
+                if (m_session_open) m_session.server_version = std::move(v);
             } else {
                 m_client_version = std::move(v);
             }
@@ -401,7 +405,7 @@ void Parser::dispatch(std::string_view body) {
     if ((body[0] == 'R' || body[0] == 'r') && starts_with(body.substr(1), "eturn code")) {
         if (auto rc = find_return_code(body)) {
             recognised();
-            m_r.return_code = rc;
+            set_return_code(*rc);
             return;
         }
     }
@@ -409,20 +413,25 @@ void Parser::dispatch(std::string_view body) {
 }
 
 bool Parser::table_line(std::string_view body) {
-    Table& t = m_r.tables[static_cast<std::size_t>(m_table)];
+    const Table& t = m_table;
     if (is_ruler(body)) return true;
     if (t.kind == "query_session") {
-        if (t.rows.empty()) {
-            t.rows.push_back(TableRow{});
-            t.rows.back().line = m_line;
+        if (!m_row_open) {
+            m_row_open = true;
+            m_row.line = m_line;
         }
-        return parse_dotted(body, t.rows.back());
+        // A bounded record, whatever the input: past kMaxFields the lines are still the table's.
+        if (m_row.fields.size() >= kMaxFields) return true;
+        return parse_dotted(body, m_row);
     }
     if (is_digit(body[0])) {
-        TableRow row;
-        row.line = m_line;
-        if (parse_row(t.kind, body, row)) {
-            t.rows.push_back(std::move(row));
+        // The row is parsed into m_scratch so a line that is not a row leaves the open one as it was.
+        reset(m_scratch);
+        m_scratch.line = m_line;
+        if (parse_row(t.kind, body, m_scratch)) {
+            end_row();
+            std::swap(m_row, m_scratch);
+            m_row_open = true;
             return true;
         }
     }
@@ -434,7 +443,7 @@ bool Parser::table_line(std::string_view body) {
         close_table();
         return false;
     }
-    if (!t.rows.empty()) parse_detail(body, t.rows.back());
+    if (m_row_open && m_row.fields.size() < kMaxFields) parse_detail(body, m_row);
     return true;
 }
 
@@ -487,16 +496,15 @@ bool Parser::label_line(std::string_view body, bool from_ane) {
     }
     if (colon >= 3 && label[colon - 1] == '.' && label[colon - 2] == '.') {
         // `Key........: value` of query session.
-        if (m_table < 0 || m_r.tables[static_cast<std::size_t>(m_table)].kind != "query_session") {
+        if (!m_table_open || m_table.kind != "query_session") {
             recognised();
-            m_r.tables.push_back(Table{"query_session", {}, m_line});
-            m_table = static_cast<long>(m_r.tables.size()) - 1;
+            open_table("query_session");
         }
         if (table_line(body)) return true;
     }
     // An unknown `Label:  value` inside an open summary block is kept raw (not for server
     // ANE lines: there only catalogue labels are summary lines).
-    if (!from_ane && m_summary >= 0 && plausible_label(label) && !value.empty() && (value[0] == ' ' || value[0] == '\t') &&
+    if (!from_ane && m_summary_open && plausible_label(label) && !value.empty() && (value[0] == ' ' || value[0] == '\t') &&
         !trim(value).empty()) {
         unknown_summary_value(trim_right(label), trim(value));
         return true;
@@ -528,44 +536,33 @@ bool Parser::ane_label_inside(std::string_view rest) {
 }
 
 void Parser::summary_value(const Label& label, std::string_view value) {
-    if (m_message >= 0) flush_paragraph(false);
+    if (m_message_open) flush_paragraph(false);
     end_message();
     close_table();
     const std::uint64_t bit = 1ULL << label.id;
-    if (m_summary < 0 || (m_summary_mask & bit) != 0) {
-        Summary& s = m_r.summaries.emplace_back();
-        s.line = m_line;
-        s.timestamp = timestamp();
-        m_summary = static_cast<long>(m_r.summaries.size()) - 1;
-        m_summary_mask = 0;
-    }
+    if (!m_summary_open || (m_summary_mask & bit) != 0) open_summary();
     m_summary_mask |= bit;
-    apply_label(label, value, m_r.summaries[static_cast<std::size_t>(m_summary)]);
+    apply_label(label, value, m_summary);
 }
 
 void Parser::unknown_summary_value(std::string_view label, std::string_view value) {
-    if (m_message >= 0) flush_paragraph(false);
+    if (m_message_open) flush_paragraph(false);
     end_message();
-    Summary* s = &m_r.summaries[static_cast<std::size_t>(m_summary)];
-    const std::string key(label);
-    if (s->other.count(key) != 0) {
-        s = &m_r.summaries.emplace_back();
-        s->line = m_line;
-        s->timestamp = timestamp();
-        m_summary = static_cast<long>(m_r.summaries.size()) - 1;
-        m_summary_mask = 0;
-    }
-    s->other[key] = std::string(value);
+    std::string key(label);
+    if (m_summary.other.count(key) != 0 || m_summary.other.size() >= kMaxFields) open_summary();
+    m_summary.other[std::move(key)] = std::string(value);
 }
 
 Session& Parser::new_session() {
-    Session& s = m_r.sessions.emplace_back();
+    end_session();
+    Session& s = m_session;
+    s = Session{};
     s.line = m_line;
     s.client_version = std::move(m_client_version);
     s.client_datetime = std::move(m_client_datetime);
     m_client_version.clear();
     m_client_datetime.clear();
-    m_session = static_cast<long>(m_r.sessions.size()) - 1;
+    m_session_open = true;
     return s;
 }
 
@@ -580,8 +577,8 @@ void Parser::session_value(const Label& label, std::string_view value) {
             break;
         }
         case SessionField::server_datetime: {
-            if (m_session < 0) break;
-            Session& s = m_r.sessions[static_cast<std::size_t>(m_session)];
+            if (!m_session_open) break;
+            Session& s = m_session;
             Date d;
             TimeOfDay t;
             std::size_t used = 0;
@@ -595,7 +592,7 @@ void Parser::session_value(const Label& label, std::string_view value) {
         }
         case SessionField::client_datetime: m_client_datetime = to_iso(value); break;
         case SessionField::accessing_as_node:
-            if (m_session >= 0) m_r.sessions[static_cast<std::size_t>(m_session)].accessing_as_node = std::string(value);
+            if (m_session_open) m_session.accessing_as_node = std::string(value);
             break;
         case SessionField::none: break;
     }
@@ -608,7 +605,7 @@ void Parser::session_established(std::string_view rest) {
     const std::string_view name = trim(colon == std::string_view::npos ? rest : rest.substr(0, colon));
     const std::string_view platform = colon == std::string_view::npos ? std::string_view{} : trim(rest.substr(colon + 1));
     Session* s = nullptr;
-    if (m_session >= 0 && m_session_waiting_server) s = &m_r.sessions[static_cast<std::size_t>(m_session)];
+    if (m_session_open && m_session_waiting_server) s = &m_session;
     else s = &new_session();
     s->server_name = std::string(name);
     s->server_platform = std::string(platform);
@@ -617,12 +614,11 @@ void Parser::session_established(std::string_view rest) {
 
 void Parser::message(const MessageId& id, std::string_view body) {
     recognised_message_start();
-    Message m;
+    Message& m = m_message;
     m.prefix.assign(id.prefix, 3);
     m.number = id.number;
     m.severity = id.severity;
-    m.code.reserve(8);
-    m.code.append(m.prefix);
+    m.code.assign(m.prefix);
     char digits[5];
     int n = id.number;
     for (int i = 3; i >= 0; --i) {
@@ -631,44 +627,176 @@ void Parser::message(const MessageId& id, std::string_view body) {
     }
     digits[4] = id.letter;
     m.code.append(digits, 5);
-    m.text = std::string(trim(body.substr(8)));
+    m.text.assign(trim(body.substr(8)));
     m.line = m_line;
+    m.raw_code.clear();
+    m.timestamp.clear();
     if (m_has_ts) m.timestamp = timestamp();
-    if (!m_r.highest_severity || static_cast<int>(m.severity) > static_cast<int>(*m_r.highest_severity))
-        m_r.highest_severity = m.severity;
-    if (auto rc = find_return_code(m.text)) m_r.return_code = rc;
-    m_r.messages.push_back(std::move(m));
-    m_message = static_cast<long>(m_r.messages.size()) - 1;
+    if (!m_highest || static_cast<int>(m.severity) > static_cast<int>(*m_highest)) m_highest = m.severity;
+    m_message_open = true;
+    if (auto rc = find_return_code(m.text)) set_return_code(*rc);
 }
 
 void Parser::unrecognised(std::string_view body) {
     close_summary();
-    if (m_message < 0) return;
-    if (m_pending.size() >= 3) m_overflow = true;
-    else if (!m_overflow) m_pending.push_back(body);
+    if (!m_message_open) return;
+    if (m_pending_count >= kMaxPending) m_overflow = true;
+    else if (!m_overflow) m_pending[m_pending_count++].assign(body);
 }
 
-Report Parser::finish() {
-    if (m_message >= 0) flush_paragraph(true);
+void Parser::set_return_code(int rc) {
+    m_return_code = rc;
+    m_sink.on_return_code(rc, m_line);
+}
+
+void Parser::open_table(std::string_view kind) {
+    close_table();
+    m_table.kind.assign(kind);
+    m_table.line = m_line;
+    m_table_open = true;
+    m_sink.on_table_begin(m_table);
+}
+
+void Parser::end_row() {
+    if (!m_row_open) return;
+    m_row_open = false;
+    m_sink.on_table_row(m_table, m_row);
+    reset(m_row);
+}
+
+void Parser::close_table() {
+    if (!m_table_open) return;
+    end_row();
+    m_table_open = false;
+    m_sink.on_table_end(m_table);
+}
+
+void Parser::open_summary() {
+    close_summary();
+    m_summary_open = true;
+    m_summary.line = m_line;
+    m_summary.timestamp = timestamp();
+    m_summary_mask = 0;
+}
+
+void Parser::close_summary() {
+    if (!m_summary_open) return;
+    m_summary_open = false;
+    m_sink.on_summary(m_summary);
+    reset(m_summary);
+}
+
+void Parser::end_session() {
+    if (!m_session_open) return;
+    m_session_open = false;
+    m_sink.on_session(m_session);
+}
+
+// Objects are cleared field by field rather than replaced, so their strings keep the
+// capacity they grew to and a long log does not allocate per record.
+void Parser::reset(TableRow& r) {
+    r.size_bytes.reset();
+    r.size_raw.clear();
+    r.stored_size_bytes.reset();
+    r.stored_size_raw.clear();
+    r.date.clear();
+    r.date_raw.clear();
+    r.mgmt_class.clear();
+    r.active.reset();
+    r.name.clear();
+    r.fs_type.clear();
+    r.index.reset();
+    r.expires.clear();
+    r.description.clear();
+    r.fields.clear();
+    r.line = 0;
+}
+
+void Parser::reset(Summary& s) {
+    std::string raw = std::move(s.raw_text);
+    std::string ts = std::move(s.timestamp);
+    s = Summary{};
+    raw.clear();
+    ts.clear();
+    s.raw_text = std::move(raw);
+    s.timestamp = std::move(ts);
+}
+
+void Parser::finish() {
+    if (m_message_open) flush_paragraph(true);
     end_message();
-    m_r.lines = static_cast<std::size_t>(m_line);
-    m_r.verdict = generic_verdict(m_r.return_code, m_r.highest_severity);
-    return std::move(m_r);
+    close_summary();
+    close_table();
+    end_session();
+    Totals t;
+    t.return_code = m_return_code;
+    t.highest_severity = m_highest;
+    t.lines = static_cast<std::size_t>(m_line);
+    t.verdict = generic_verdict(m_return_code, m_highest);
+    m_sink.on_end(t);
 }
 
 }  // namespace
 
-Report parse_output(std::string_view text) {
-    Parser p(text.size());
-    const char* pos = text.data();
-    const char* const end = pos + text.size();
-    while (pos < end) {
+// A line that ends inside a chunk is handed to the scanner where it lies; only the part of a
+// line that a chunk boundary cuts is copied, into m_carry, and completed by the next chunk.
+struct StreamParser::Impl {
+    explicit Impl(Sink& sink) : parser(sink) {}
+    Parser parser;
+    std::string carry;
+    bool has_carry = false;
+
+    void line(std::string_view s) { parser.line(s.substr(0, std::min(s.size(), kMaxLine))); }
+    void append_carry(const char* p, const char* end) {
+        const std::size_t room = kMaxLine - std::min(carry.size(), kMaxLine);
+        carry.append(p, std::min(room, static_cast<std::size_t>(end - p)));
+        has_carry = true;
+    }
+};
+
+StreamParser::StreamParser(Sink& sink) : m_impl(std::make_unique<Impl>(sink)) {}
+StreamParser::~StreamParser() = default;
+
+void StreamParser::feed(std::string_view chunk) {
+    Impl& im = *m_impl;
+    const char* pos = chunk.data();
+    const char* const end = pos + chunk.size();
+    if (im.has_carry && pos < end) {
         const char* nl = find_byte(pos, end, '\n');
-        p.line(std::string_view(pos, static_cast<std::size_t>(nl - pos)));
-        if (nl == end) break;
+        im.append_carry(pos, nl);
+        if (nl == end) return;
+        im.line(im.carry);
+        im.carry.clear();
+        im.has_carry = false;
         pos = nl + 1;
     }
-    return p.finish();
+    while (pos < end) {
+        const char* nl = find_byte(pos, end, '\n');
+        if (nl == end) {
+            im.append_carry(pos, end);
+            return;
+        }
+        im.line(std::string_view(pos, static_cast<std::size_t>(nl - pos)));
+        pos = nl + 1;
+    }
+}
+
+void StreamParser::finish() {
+    Impl& im = *m_impl;
+    if (im.has_carry) {
+        im.line(im.carry);
+        im.carry.clear();
+        im.has_carry = false;
+    }
+    im.parser.finish();
+}
+
+Report parse_output(std::string_view text) {
+    ReportSink sink;
+    StreamParser p(sink);
+    p.feed(text);
+    p.finish();
+    return sink.take();
 }
 
 }  // namespace opskit::dsmc

@@ -6,6 +6,7 @@
 
 #include "opskit/core/units.hpp"
 #include "opskit/dsmc/report.hpp"
+#include "dsmc/view.hpp"
 #include "summary_fields.hpp"
 
 namespace opskit::dsmc {
@@ -28,6 +29,10 @@ std::string fixed(double v, const char* unit) {
     std::snprintf(buf, sizeof buf, "%.2f%s", v, unit);
     return buf;
 }
+
+}  // namespace
+
+namespace detail {
 
 Json summary_view(const Summary& s) {
     Json j = Json::object();
@@ -72,7 +77,22 @@ std::string row_view(const Table& t, const TableRow& r) {
     return out;
 }
 
-}  // namespace
+Json session_view(const Session& s) {
+    Json one = Json::object();
+    one["node"] = s.node_name.empty() ? Json(nullptr) : Json(s.node_name);
+    one["server"] = s.server_name.empty() ? Json(nullptr) : Json(s.server_name + (s.server_platform.empty() ? "" : " (" + s.server_platform + ")"));
+    if (!s.server_version.empty()) one["server_version"] = s.server_version;
+    if (!s.client_version.empty()) one["client_version"] = s.client_version;
+    return one;
+}
+
+Json message_view(const Message& m) {
+    return Json{{"line", m.line}, {"code", m.code}, {"severity", std::string(to_string(m.severity))}, {"text", first_line(m.text)}};
+}
+
+}  // namespace detail
+
+using namespace detail;
 
 Json to_table_view(const Report& r) {
     Json j = Json::object();
@@ -80,21 +100,10 @@ Json to_table_view(const Report& r) {
     j["return_code"] = r.return_code ? Json(*r.return_code) : Json(nullptr);
     j["highest_severity"] = r.highest_severity ? Json(std::string(to_string(*r.highest_severity))) : Json(nullptr);
     Json sessions = Json::array();
-    for (const auto& s : r.sessions) {
-        Json one = Json::object();
-        one["node"] = s.node_name.empty() ? Json(nullptr) : Json(s.node_name);
-        one["server"] = s.server_name.empty() ? Json(nullptr) : Json(s.server_name + (s.server_platform.empty() ? "" : " (" + s.server_platform + ")"));
-        if (!s.server_version.empty()) one["server_version"] = s.server_version;
-        if (!s.client_version.empty()) one["client_version"] = s.client_version;
-        sessions.push_back(std::move(one));
-    }
+    for (const auto& s : r.sessions) sessions.push_back(session_view(s));
     j["sessions"] = std::move(sessions);
     Json messages = Json::array();
-    for (const auto& m : r.messages)
-        messages.push_back(Json{{"line", m.line},
-                                {"code", m.code},
-                                {"severity", std::string(to_string(m.severity))},
-                                {"text", first_line(m.text)}});
+    for (const auto& m : r.messages) messages.push_back(message_view(m));
     j["messages"] = std::move(messages);
     Json summaries = Json::array();
     for (const auto& s : r.summaries) summaries.push_back(summary_view(s));

@@ -5,7 +5,8 @@ namespace opskit::detail {
 
 std::vector<ConfigKey> vmctl_config_keys() {
     return {
-        {"vmctl", "connect", ValueType::string, nullptr, "libvirt URI (default: libvirt's own default)"},
+        {"vmctl", "connect", ValueType::repeated_string, nullptr,
+         "libvirt URI, or several (URI or NAME=URI each): one host each (default: libvirt's own default)"},
         {"vmctl", "hosts", ValueType::string_map, nullptr, "the fleet: host name -> libvirt URI"},
         {"vmctl", "stop_timeout", ValueType::duration, 120, "graceful stop deadline"},
         {"vmctl", "expunge_delay", ValueType::duration, 86400, "time from destroy to due expunge"},

@@ -107,6 +107,23 @@ std::vector<HostScan> scan_hosts(const std::vector<Host>& hosts, Duration connec
     return out;
 }
 
+FleetRunOptions FleetRunOptions::pool(std::optional<int> parallel, std::optional<int> per_host, std::size_t hosts,
+                                      bool fleet) {
+    FleetRunOptions o;
+    o.scope_locks = fleet;
+    if (!fleet) {
+        o.parallel = parallel.value_or(1);
+    } else if (parallel) {
+        o.parallel = *parallel;
+        o.per_host = per_host.value_or(0);
+    } else {
+        o.per_host = std::max(1, per_host.value_or(1));
+        o.parallel = static_cast<int>(std::max<std::size_t>(1, hosts)) * o.per_host;
+    }
+    o.parallel = std::max(1, o.parallel);
+    return o;
+}
+
 std::vector<OpResult> run_plan(const std::vector<HostScan>& scan, const FleetPlan& plan, const FleetRunOptions& o,
                                const FleetOp& op) {
     std::vector<std::vector<OpResult>> per_host(scan.size());

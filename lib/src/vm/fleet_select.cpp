@@ -42,11 +42,10 @@ std::string host_name_for(std::string_view uri) {
     if (!rest.empty() && rest.front() == '[') {  // [v6]:port
         const auto close = rest.find(']');
         rest = rest.substr(1, close == std::string_view::npos ? std::string_view::npos : close - 1);
-        std::string out(rest);
-        std::replace(out.begin(), out.end(), ':', '-');
-        return out.empty() ? "local" : out;
+    } else {
+        rest = rest.substr(0, rest.find(':'));
     }
-    rest = rest.substr(0, rest.find(':'));
+    // Whatever the URI holds (`[f[fe80::1]`, found by fuzz_vm_selector), the name is valid.
     std::string out(rest);
     for (auto& c : out)
         if (!name_char(c)) c = '-';
@@ -263,6 +262,39 @@ FleetPlan plan_selection(const std::vector<HostScan>& scan, const Selector& sel,
         if (!w.matched) throw Error(ErrorKind::not_found, "VM selection", w.text, "no VM matches this pattern");
     }
     return plan;
+}
+
+std::vector<PlannedVm> planned_vms(const std::vector<HostScan>& scan, const FleetPlan& plan, bool by_name) {
+    std::vector<PlannedVm> out;
+    for (std::size_t h = 0; h < scan.size() && h < plan.names.size(); ++h) {
+        const auto first = out.size();
+        for (const auto& n : plan.names[h]) {
+            const auto it = std::find_if(scan[h].vms.begin(), scan[h].vms.end(), [&](const VmInfo& v) { return v.name == n; });
+            out.push_back({h, n, it == scan[h].vms.end() ? nullptr : &*it});
+        }
+        if (by_name)
+            std::sort(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(),
+                      [](const PlannedVm& a, const PlannedVm& b) { return a.name < b.name; });
+    }
+    return out;
+}
+
+PlannedVm locate_vm(const std::vector<HostScan>& scan, std::string_view word) {
+    const auto p = parse_host_pattern(word);
+    if (is_glob(p.vm)) throw Error(ErrorKind::usage, "VM", word, "name one VM (no glob)");
+    Selector sel;
+    sel.patterns.emplace_back(word);
+    const auto plan = plan_selection(scan, sel, true);
+    if (!plan.settled.empty()) throw *plan.settled.front().error;
+    const auto vms = planned_vms(scan, plan, false);
+    if (vms.size() > 1) {
+        std::vector<std::string> hosts;
+        for (const auto& v : vms) hosts.push_back(scan[v.host].host.name);
+        throw Error(ErrorKind::usage, "ambiguous VM name", word,
+                    fmt::format("it names a VM on more than one host ({}); say which as HOST:{}", fmt::join(hosts, ", "), p.vm));
+    }
+    if (vms.empty()) throw Error(ErrorKind::not_found, "VM", word, "no such domain on the hosts named");
+    return vms.front();
 }
 
 void filter_plan(FleetPlan& plan, const std::vector<HostScan>& scan, const std::function<bool(const VmInfo&)>& keep) {

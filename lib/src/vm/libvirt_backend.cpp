@@ -10,9 +10,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "destroy_record.hpp"
@@ -421,6 +423,13 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Backend> open_libvirt(const std::string& uri) { return std::make_unique<LibvirtBackend>(uri); }
+std::unique_ptr<Backend> open_libvirt(const std::string& uri) {
+    // libvirt's remote driver writes to its socket without MSG_NOSIGNAL: a daemon that dies
+    // mid-run would kill the whole process with SIGPIPE, taking every other host's results
+    // with it. Ignored, the write fails with EPIPE and only that host's VMs report it.
+    static std::once_flag sigpipe_ignored;
+    std::call_once(sigpipe_ignored, [] { std::signal(SIGPIPE, SIG_IGN); });
+    return std::make_unique<LibvirtBackend>(uri);
+}
 
 }  // namespace opskit::vm

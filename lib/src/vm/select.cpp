@@ -67,9 +67,11 @@ std::vector<std::string> select_vms(Backend& backend, const Selector& sel, bool 
 std::vector<std::string> due_for_expunge(Backend& backend, TimePoint now) {
     std::vector<std::string> out;
     for (const auto& vm : backend.list())
-        if (vm.record && vm.record->expunge_at <= now) out.push_back(vm.name);
+        if (due_for_expunge(vm, now)) out.push_back(vm.name);
     return out;
 }
+
+bool due_for_expunge(const VmInfo& vm, TimePoint now) { return vm.record && vm.record->expunge_at <= now; }
 
 Json status_json(const VmInfo& vm) {
     const auto detail = state_detail(vm);

@@ -20,7 +20,12 @@ namespace opskit {
 
 /// string_map: a YAML mapping of names to strings (vmctl.hosts); from env or a flag it is
 /// `NAME=VALUE` items separated by commas or white space. Layers merge per entry.
-enum class ValueType { string, integer, boolean, duration, size, string_list, string_map };
+/// repeated_string: a list of strings given one per occurrence — a YAML scalar or list, one
+/// env value (never split: URIs may hold commas), a flag given once or more (vmctl.connect).
+enum class ValueType { string, integer, boolean, duration, size, string_list, string_map, repeated_string };
+
+/// The layers a value can come from, lowest first.
+enum class ConfigLayer { builtin, system_file, user_file, env, flag };
 
 /// One key of the schema: `section.name`, its type, default and one-line help.
 struct ConfigKey {
@@ -39,6 +44,7 @@ struct ConfigValue {
     Json value;
     std::string origin;        ///< `default`, `flag --store`, `env CRCTL_STORE`, `file /etc/opskit/config.yaml:12`
     std::map<std::string, std::string> entry_origins;  ///< string_map only: where each entry came from
+    ConfigLayer layer = ConfigLayer::builtin;          ///< the layer that set it (--config counts as user_file)
 };
 
 /// Every key the library knows, all sections.
@@ -49,6 +55,8 @@ struct ConfigSources {
     std::string tool;                                        ///< `bkctl`, `crctl`, `vmctl`
     std::optional<std::filesystem::path> explicit_file;      ///< --config: the only file read
     std::map<std::string, std::pair<std::string, std::string>> flags;  ///< key → (flag name, raw text)
+    /// repeated_string keys: key → (flag name, one raw text per occurrence of the flag).
+    std::map<std::string, std::pair<std::string, std::vector<std::string>>> repeated_flags;
     std::function<const char*(const char*)> getenv = nullptr;          ///< defaults to ::getenv
     std::filesystem::path system_file = "/etc/opskit/config.yaml";
     std::optional<std::filesystem::path> user_file;          ///< defaults to $XDG_CONFIG_HOME/opskit/config.yaml
@@ -72,6 +80,9 @@ public:
     std::vector<std::string> get_list(std::string_view key) const;
     /// A string_map as name → value (empty when unset).
     std::map<std::string, std::string> get_map(std::string_view key) const;
+    /// True when `key` was set in a higher layer than `other` (flag > env > user file >
+    /// system file > default): which of two keys that can name the same thing wins.
+    bool overrides(std::string_view key, std::string_view other) const;
 
     /// The keys of `common` and of this tool as nested objects; with origins,
     /// each leaf is `{"value": …, "origin": "…"}`.

@@ -16,9 +16,11 @@ namespace opskit {
 
 using Json = nlohmann::json;
 
-enum class OutputFormat { table, json, yaml };
+/// jsonl: one compact JSON record a line (an array prints one element a line), for
+/// pipelines; commands that stream give each record a `kind`.
+enum class OutputFormat { table, json, yaml, jsonl };
 
-/// Parses `table|json|yaml`; throws Error(usage) otherwise.
+/// Parses `table|json|yaml|jsonl`; throws Error(usage) otherwise.
 OutputFormat parse_output_format(std::string_view text);
 
 /// One table column: the JSON key it shows and its header (defaults to the key upper-cased).
@@ -34,6 +36,7 @@ struct Result {
     Json table_value;              ///< what the table shows instead of `value`, when not null
     ExitCode exit_code = ExitCode::ok;
     bool quiet_ok = true;          ///< --quiet suppresses stdout when the exit code is 0
+    bool printed = false;          ///< the command streamed its own output; nothing left to print
 };
 
 struct PrintOptions {

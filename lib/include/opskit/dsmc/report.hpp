@@ -149,6 +149,8 @@ Json to_json(const Session& s);
 Json to_json(const Message& m);
 Json to_json(const Summary& s);
 Json to_json(const Table& t);
+/// One row of table `t` as it appears in `t`'s `rows`.
+Json to_json(const Table& t, const TableRow& row);
 
 /// A readable digest of a report for `--output table`: verdict and return code, one line
 /// per session and message, summaries with human units, one line per table row.

@@ -110,11 +110,36 @@ FleetPlan plan_selection(const std::vector<HostScan>& scan, const Selector& sele
 void filter_plan(FleetPlan& plan, const std::vector<HostScan>& scan,
                  const std::function<bool(const VmInfo&)>& keep);
 
+/// One VM of a plan with what the scan knows of it.
+struct PlannedVm {
+    std::size_t host;           ///< index into the scan
+    std::string name;
+    const VmInfo* info;         ///< null: the host has no VM of that name
+};
+
+/// The plan's VMs host by host (scan order); each host's sorted by name when `by_name`,
+/// else in plan order. Pointers stay valid while `scan` lives.
+std::vector<PlannedVm> planned_vms(const std::vector<HostScan>& scan, const FleetPlan& plan, bool by_name);
+
+/// The one VM a single-VM verb (snapshot, wait) means by `word` (`VM` or `HOST:VM`, no
+/// glob in the VM part): on one host, that host; a bare name on a fleet, the one host that
+/// has it. Error(usage) for a glob, an unknown host, or a name on two or more hosts (naming
+/// them); Error(not_found) when no host has it; the host's own error when it is unreachable.
+PlannedVm locate_vm(const std::vector<HostScan>& scan, std::string_view word);
+
 struct FleetRunOptions {
     int parallel = 1;        ///< VMs at once over the whole fleet (≥ 1)
     int per_host = 0;        ///< VMs at once on one host (0: as many as `parallel`)
     EngineOptions engine;    ///< dry run, wait, poll interval
     bool scope_locks = false;///< lock names carry the host (`vmctl.HOST.VM`) — fleet runs
+
+    /// The pool of a run over `hosts` hosts. `parallel` is --parallel when given,
+    /// `per_host` vmctl.per_host_parallel when set. One host (`fleet` false): `parallel` VMs
+    /// at once (default 1). A fleet with --parallel: that many overall, `per_host` at most
+    /// on one host (default: no own cap). A fleet without: `per_host` (default 1) on each
+    /// host, every host at once — so a fleet run takes about as long as its slowest host.
+    static FleetRunOptions pool(std::optional<int> parallel, std::optional<int> per_host, std::size_t hosts,
+                                bool fleet);
 };
 
 using FleetOp = std::function<OpResult(Lifecycle&, const std::string&)>;

@@ -33,6 +33,8 @@ std::vector<std::string> select_vms(Backend& backend, const Selector& selector, 
 
 /// Destroyed VMs whose expunge_at is at or before `now`.
 std::vector<std::string> due_for_expunge(Backend& backend, TimePoint now);
+/// True for a Destroyed VM whose expunge_at is at or before `now`.
+bool due_for_expunge(const VmInfo& vm, TimePoint now);
 
 /// True when `text` contains glob characters (`*?[`).
 bool is_glob(const std::string& text);

@@ -14,9 +14,9 @@
 #include "opskit/core/error.hpp"
 #include "opskit/core/process.hpp"
 #include "opskit/core/time.hpp"
-#include "opskit/cr/collection.hpp"
-#include "opskit/cr/containers.hpp"
-#include "opskit/cr/engine_dispatch.hpp"
+#include "opskit/cr/collections/collection.hpp"
+#include "opskit/cr/lifecycle/containers.hpp"
+#include "opskit/cr/dispatch/engine_dispatch.hpp"
 
 namespace opskit::cr {
 
@@ -105,14 +105,30 @@ DispatchSummary EngineDispatcher::pass() {
         const EngineJob* job = it == job_of.end() ? nullptr : it->second;
         if (job && job->phase == JobPhase::unknown) continue;
         if (job && (job->phase == JobPhase::pending || job->phase == JobPhase::running)) {
-            if (c.priority <= 0) {
+            // Stops a live job and ends its container Cancelled; `error` goes to runtime_status.
+            auto cancel_live = [&](const std::string& why, std::optional<std::string> error) {
                 m_engine.cancel(*job);
-                m_store.write([&](Tx& tx) { cancel_container(tx, c.uuid, holder, {}); });
+                m_store.write([&](Tx& tx) {
+                    ContainerReport rep;
+                    if (error) rep.runtime_status = Json{{"error", *error}};
+                    cancel_container(tx, c.uuid, holder, rep);
+                });
                 m_engine.forget(c.uuid);
-                audit("dispatch.cancel", c.uuid, "cancelled", "priority dropped to 0");
-                event(fmt::format("{}: {} job {} cancelled: priority 0", c.uuid, m_engine.name(), job->job_id));
-                note(c.uuid, "Cancelled", std::nullopt, std::nullopt, std::nullopt, "priority dropped to 0");
+                audit("dispatch.cancel", c.uuid, "cancelled", why);
+                event(fmt::format("{}: {} job {} cancelled: {}", c.uuid, m_engine.name(), job->job_id, why));
+                note(c.uuid, "Cancelled", std::nullopt, std::nullopt, std::nullopt, why);
+            };
+            if (c.priority <= 0) {
+                cancel_live("priority dropped to 0", std::nullopt);
                 continue;
+            }
+            if (job->phase == JobPhase::pending) {
+                if (const auto never = m_engine.never_starts(*job)) {
+                    const auto why = fmt::format("impossible: {}", *never);
+                    ++m_summary.impossible;
+                    cancel_live(why, why);
+                    continue;
+                }
             }
             if (job->phase == JobPhase::running && c.state == ContainerState::locked) {
                 m_store.write([&](Tx& tx) { start_container(tx, c.uuid, holder); });
@@ -281,6 +297,7 @@ DispatchSummary EngineDispatcher::pass() {
         });
     }
     m_first = false;
+    m_summary.queue_depth = m_store.read([](Tx& tx) { return count_queued(tx); });
     if (unavailable) throw Error(ErrorKind::unavailable, "engine unavailable", m_engine.name(), unavailable_why);
     return m_summary;
 }

@@ -8,7 +8,7 @@
 #include <cmath>
 
 #include "opskit/core/error.hpp"
-#include "opskit/cr/slurm.hpp"
+#include "opskit/cr/dispatch/slurm.hpp"
 
 namespace opskit::cr {
 
@@ -129,6 +129,22 @@ JobPhase slurm_phase(std::string_view st) {
     for (auto s : ended)
         if (st == s) return JobPhase::ended;
     return JobPhase::unknown;
+}
+
+std::optional<std::string> slurm_reason_never_starts(std::string_view reason) {
+    // Reasons slurmctld gives for a job that fits no partition or node as configured (job
+    // state reasons of squeue(1)); they clear only when an administrator changes slurm.conf.
+    static constexpr std::pair<std::string_view, std::string_view> never[] = {
+        {"PartitionConfig", "it asks more CPUs, memory or nodes than its partition allows"},
+        {"PartitionNodeLimit", "it asks more nodes than its partition allows"},
+        {"PartitionTimeLimit", "its time limit is over its partition's"},
+        {"BadConstraints", "no node has the features it asks for"},
+        {"InvalidAccount", "its account is not valid"},
+        {"InvalidQOS", "its QOS is not valid"},
+    };
+    for (const auto& [name, why] : never)
+        if (reason == name) return fmt::format("Slurm leaves it pending ({}): {}", name, why);
+    return std::nullopt;
 }
 
 std::vector<std::int64_t> plan_nices(const std::vector<NiceInput>& jobs, std::int64_t spread, std::int64_t cap) {

@@ -1,0 +1,39 @@
+// How the crctl configuration section becomes store and dispatcher options, in one place,
+// so `crctl dispatch`, `crctl run`, `crctl collection` and `crctl gc` read the same keys the
+// same way (crctl.store, crctl.runtime, crctl.runtime_program, crctl.engine_args, …).
+#pragma once
+
+#include "opskit/core/config.hpp"
+#include <memory>
+#include <string_view>
+
+#include "opskit/cr/dispatch/local/dispatch.hpp"
+#include "opskit/cr/dispatch/engine.hpp"
+#include "opskit/cr/dispatch/engine_dispatch.hpp"
+#include "opskit/cr/store/store.hpp"
+
+namespace opskit::cr {
+
+/// Store options from `crctl.store`, `crctl.cluster_id`, `crctl.busy_timeout`,
+/// `crctl.max_dispatch_attempts`, `crctl.container_count_max`; with an engine runtime
+/// configured, container_image is resolved to the engine's image id at commit.
+StoreOptions store_options_from(const Config& config);
+
+/// Dispatcher options from `crctl.runtime`, `crctl.runtime_program`, `crctl.engine_args`,
+/// `crctl.max_parallel`, `crctl.poll_interval`, `crctl.kill_grace`.
+DispatchOptions dispatch_options_from(const Config& config);
+
+/// The engines `crctl.engine` accepts, in the order help and completion list them.
+const std::vector<std::string>& engine_names();
+
+/// `local` or `slurm`; anything else → Error(usage) naming it.
+std::string engine_name_from(const Config& config);
+
+/// The remote engine `name` (`slurm`) from `crctl.spool`, `crctl.slurm_*` and the runtime
+/// keys (the node-local runtime); a bad sbatch_args entry or a missing spool → Error(usage).
+std::unique_ptr<Engine> remote_engine_from(const Config& config, const Store& store, std::string_view name);
+
+/// Loop options from `crctl.poll_interval` and `crctl.submit_backoff`.
+EngineDispatchOptions engine_dispatch_options_from(const Config& config);
+
+}  // namespace opskit::cr

@@ -1,0 +1,46 @@
+// Canonical JSON text and the reuse hash. nlohmann::json keeps objects in a sorted map, so
+// its compact dump is already deep-sorted; the SHA-256 itself is OpenSSL's (digest.cpp).
+#include "opskit/cr/lifecycle/canonical.hpp"
+
+namespace opskit::cr {
+
+std::string canonical_json(const Json& value) { return value.dump(); }
+
+std::string reuse_hash(const Json& command, std::string_view cwd, const Json& environment,
+                       std::string_view output_path, std::string_view container_image, const Json& mounts,
+                       const Json& runtime_constraints) {
+    // The digest is of canonical_json({command, container_image, cwd, environment, mounts,
+    // output_path, runtime_constraints without keep_cache_*}). Stored containers carry it, so
+    // those bytes must never change; they are written here piece by piece, keys in sorted
+    // order, rather than by copying every part into a temporary object and dumping that
+    // (which was a sixth of the cost of a commit).
+    std::string key;
+    key.reserve(512);
+    auto member = [&key](std::string_view name, const Json& value) {
+        key.append(key.empty() ? "{\"" : ",\"").append(name).append("\":").append(canonical_json(value));
+    };
+    member("command", command);
+    member("container_image", Json(container_image));
+    member("cwd", Json(cwd));
+    member("environment", environment);
+    member("mounts", mounts);
+    member("output_path", Json(output_path));
+    if (runtime_constraints.is_object()) {
+        key.append(",\"runtime_constraints\":{");
+        bool first = true;
+        for (auto it = runtime_constraints.begin(); it != runtime_constraints.end(); ++it) {
+            if (it.key() == "keep_cache_ram" || it.key() == "keep_cache_disk") continue;
+            if (!first) key.push_back(',');
+            first = false;
+            key.append(canonical_json(Json(it.key()))).push_back(':');
+            key.append(canonical_json(it.value()));
+        }
+        key.push_back('}');
+    } else {
+        member("runtime_constraints", runtime_constraints);
+    }
+    key.push_back('}');
+    return sha256_hex(key);
+}
+
+}  // namespace opskit::cr

@@ -1,0 +1,42 @@
+// Private: records ↔ rows. One place knows the column lists, so every query that loads a
+// request, a container or a collection reads the same columns in the same order.
+#pragma once
+
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "opskit/cr/lifecycle/model.hpp"
+#include "opskit/cr/store/store.hpp"
+
+namespace opskit::cr::detail {
+
+/// `SELECT <request_columns> FROM container_requests …` yields rows for read_request.
+extern const std::string request_columns;
+extern const std::string container_columns;
+extern const std::string collection_columns;
+
+/// `SELECT <columns> FROM <table> WHERE …<tail>` with only the conditions whose flag is set.
+/// A catch-all "(?1 IS NULL OR state = ?1)" would keep the planner from every index (the
+/// queue listing sorted the whole table for ten rows); numbered parameters in the conditions
+/// keep the binds the same whichever are left out.
+std::string select_where(const std::string& columns, std::string_view table,
+                         std::initializer_list<std::pair<bool, std::string_view>> conditions, std::string_view tail);
+
+ContainerRequest read_request(const Stmt& row);
+/// `with_work` false leaves command, environment, mounts and runtime_constraints unparsed
+/// (default values), for callers that only rank or identify containers.
+Container read_container(const Stmt& row, bool with_work = true);
+Collection read_collection(const Stmt& row);
+
+/// Insert or overwrite the whole row (modified_at as given).
+void save_request(Tx& tx, const ContainerRequest& request);
+void save_container(Tx& tx, const Container& container);
+void save_collection(Tx& tx, const Collection& collection);
+
+std::optional<ContainerRequest> load_request(Tx& tx, std::string_view uuid);
+std::optional<Container> load_container(Tx& tx, std::string_view uuid);
+
+}  // namespace opskit::cr::detail

@@ -1,0 +1,337 @@
+// RapidJSON record writers for the streaming `bkctl parse` output (see json_stream.hpp). The
+// summary and row objects have keys that vary per record; they are gathered into a small
+// array and sorted, so the output order matches the whole-report document's.
+#include "dsmc/json_stream.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include "dsmc/labels.hpp"
+#include "summary_fields.hpp"
+
+namespace opskit::dsmc::detail {
+namespace {
+
+/// Appends `s` to `out` with every invalid UTF-8 sequence replaced by U+FFFD.
+void clean_utf8(std::string_view s, std::string& out) {
+    out.clear();
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        std::size_t n = 0;
+        if (c < 0x80) n = 1;
+        else if (c >= 0xC2 && c <= 0xDF) n = 2;
+        else if (c >= 0xE0 && c <= 0xEF) n = 3;
+        else if (c >= 0xF0 && c <= 0xF4) n = 4;
+        bool ok = n > 0 && i + n <= s.size();
+        for (std::size_t k = 1; ok && k < n; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+        if (ok && n == 3) {
+            const auto c1 = static_cast<unsigned char>(s[i + 1]);
+            ok = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0);  // overlong, surrogate
+        }
+        if (ok && n == 4) {
+            const auto c1 = static_cast<unsigned char>(s[i + 1]);
+            ok = !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 >= 0x90);
+        }
+        if (ok) {
+            out.append(s.data() + i, n);
+            i += n;
+        } else {
+            out.append("\xEF\xBF\xBD");
+            ++i;
+        }
+    }
+}
+
+bool is_ascii(std::string_view s) noexcept {
+    for (char c : s)
+        if (static_cast<unsigned char>(c) >= 0x80) return false;
+    return true;
+}
+
+template <typename W>
+void str_or_null(W& w, const std::string& s) {
+    if (s.empty()) w.Null();
+    else write_string(w, s);
+}
+
+template <typename W>
+void real(W& w, double v) {
+    if (std::isfinite(v)) w.Double(v);
+    else w.Null();
+}
+
+template <typename W>
+void key(W& w, std::string_view k) {
+    w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
+}
+
+template <typename W>
+void begin(W& w, const char* kind) {
+    w.StartObject();
+    if (kind != nullptr) {
+        key(w, "kind");
+        w.String(kind);
+    }
+}
+
+// A summary's possible keys, sorted once; each names how its value is found.
+enum class SummaryPart { count, real, elapsed, encryption, other, raw, line, timestamp };
+struct SummaryKey {
+    std::string_view key;
+    SummaryPart part;
+    std::optional<std::uint64_t> Summary::*count = nullptr;
+    std::optional<double> Summary::*real = nullptr;
+};
+
+const std::vector<SummaryKey>& summary_keys() {
+    static const std::vector<SummaryKey> keys = [] {
+        std::vector<SummaryKey> k;
+        for (const auto& f : object_count_fields) k.push_back({f.key, SummaryPart::count, f.member});
+        for (const auto& f : byte_count_fields) k.push_back({f.key, SummaryPart::count, f.member});
+        const std::pair<const char*, std::optional<double> Summary::*> reals[] = {
+            {"data_transfer_time_s", &Summary::data_transfer_time_s},
+            {"network_rate_bytes_per_s", &Summary::network_rate_bytes_per_s},
+            {"aggregate_rate_bytes_per_s", &Summary::aggregate_rate_bytes_per_s},
+            {"compressed_percent", &Summary::compressed_percent},
+            {"deduplication_reduction_percent", &Summary::deduplication_reduction_percent},
+            {"data_reduction_percent", &Summary::data_reduction_percent},
+            {"subfile_reduced_percent", &Summary::subfile_reduced_percent},
+        };
+        for (const auto& [name, member] : reals) k.push_back({name, SummaryPart::real, nullptr, member});
+        k.push_back({"elapsed_s", SummaryPart::elapsed});
+        k.push_back({"encryption_type", SummaryPart::encryption});
+        k.push_back({"other", SummaryPart::other});
+        k.push_back({"raw", SummaryPart::raw});
+        k.push_back({"line", SummaryPart::line});
+        k.push_back({"timestamp", SummaryPart::timestamp});
+        std::sort(k.begin(), k.end(), [](const SummaryKey& a, const SummaryKey& b) { return a.key < b.key; });
+        return k;
+    }();
+    return keys;
+}
+
+/// One value of a table row object.
+struct RowValue {
+    enum Type { null, string, u64, i64, boolean } type = null;
+    std::string_view s;
+    std::uint64_t u = 0;
+    std::int64_t i = 0;
+    bool b = false;
+};
+
+}  // namespace
+
+template <typename W>
+void write_string(W& w, std::string_view s) {
+    if (is_ascii(s)) {
+        w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+        return;
+    }
+    thread_local std::string clean;
+    clean_utf8(s, clean);
+    w.String(clean.data(), static_cast<rapidjson::SizeType>(clean.size()));
+}
+
+template <typename W>
+void write_severity(W& w, const std::optional<Severity>& s) {
+    if (!s) w.Null();
+    else write_string(w, to_string(*s));
+}
+
+template <typename W>
+void write_return_code(W& w, const std::optional<int>& rc) {
+    if (!rc) w.Null();
+    else w.Int(*rc);
+}
+
+template <typename W>
+void write_session(W& w, const Session& s, const char* kind) {
+    begin(w, kind);
+    key(w, "accessing_as_node"), str_or_null(w, s.accessing_as_node);
+    key(w, "client_datetime"), str_or_null(w, s.client_datetime);
+    key(w, "client_version"), str_or_null(w, s.client_version);
+    key(w, "last_access"), str_or_null(w, s.last_access);
+    key(w, "line"), w.Int(s.line);
+    key(w, "node_name"), str_or_null(w, s.node_name);
+    key(w, "server_datetime"), str_or_null(w, s.server_datetime);
+    key(w, "server_name"), str_or_null(w, s.server_name);
+    key(w, "server_platform"), str_or_null(w, s.server_platform);
+    key(w, "server_version"), str_or_null(w, s.server_version);
+    w.EndObject();
+}
+
+template <typename W>
+void write_message(W& w, const Message& m, const char* kind) {
+    begin(w, kind);
+    key(w, "code"), write_string(w, m.code);
+    key(w, "line"), w.Int(m.line);
+    key(w, "number"), w.Int(m.number);
+    key(w, "prefix"), write_string(w, m.prefix);
+    if (!m.raw_code.empty()) key(w, "raw_code"), write_string(w, m.raw_code);
+    key(w, "severity"), write_string(w, to_string(m.severity));
+    key(w, "text"), write_string(w, m.text);
+    if (!m.timestamp.empty()) key(w, "timestamp"), write_string(w, m.timestamp);
+    w.EndObject();
+}
+
+template <typename W>
+void write_summary(W& w, const Summary& s, const char* kind) {
+    begin(w, kind);
+    for (const SummaryKey& k : summary_keys()) {
+        switch (k.part) {
+        case SummaryPart::count:
+            if (s.*k.count) key(w, k.key), w.Uint64(*(s.*k.count));
+            break;
+        case SummaryPart::real:
+            if (s.*k.real) key(w, k.key), real(w, *(s.*k.real));
+            break;
+        case SummaryPart::elapsed:
+            if (s.elapsed_s) {
+                key(w, k.key);
+                double whole = 0;
+                const double v = *s.elapsed_s;
+                if (std::modf(v, &whole) == 0.0 && whole >= 0 && whole < 9e15) w.Uint64(static_cast<std::uint64_t>(whole));
+                else real(w, v);
+            }
+            break;
+        case SummaryPart::encryption:
+            if (s.encryption_type) key(w, k.key), write_string(w, *s.encryption_type);
+            break;
+        case SummaryPart::other:
+            key(w, k.key);
+            w.StartObject();
+            for (const auto& [label, value] : s.other) write_string(w, label), write_string(w, value);
+            w.EndObject();
+            break;
+        case SummaryPart::raw: {
+            key(w, k.key);
+            std::array<std::pair<std::string_view, std::string_view>, 32> raw;
+            std::size_t n = 0;
+            for (std::size_t i = 0; i < s.raw_count && i < raw.size(); ++i)
+                raw[n++] = {label_at(s.raw_spans[i].field).key,
+                            std::string_view(s.raw_text).substr(s.raw_spans[i].offset, s.raw_spans[i].length)};
+            std::sort(raw.begin(), raw.begin() + static_cast<std::ptrdiff_t>(n));
+            w.StartObject();
+            for (std::size_t i = 0; i < n; ++i) {
+                if (i > 0 && raw[i].first == raw[i - 1].first) continue;
+                key(w, raw[i].first), write_string(w, raw[i].second);
+            }
+            w.EndObject();
+            break;
+        }
+        case SummaryPart::line: key(w, k.key), w.Int(s.line); break;
+        case SummaryPart::timestamp:
+            if (!s.timestamp.empty()) key(w, k.key), write_string(w, s.timestamp);
+            break;
+        }
+    }
+    w.EndObject();
+}
+
+template <typename W>
+void write_row(W& w, const Table& t, const TableRow& r, const char* kind) {
+    // The same keys row_json (json.cpp) sets, later ones replacing earlier ones.
+    thread_local std::vector<std::pair<std::string_view, RowValue>> kv;
+    kv.clear();
+    auto str = [&](std::string_view k, std::string_view v) { kv.push_back({k, {RowValue::string, v}}); };
+    auto str_null = [&](std::string_view k, std::string_view v) {
+        kv.push_back({k, v.empty() ? RowValue{} : RowValue{RowValue::string, v}});
+    };
+    auto u64 = [&](std::string_view k, const std::optional<std::uint64_t>& v) {
+        RowValue x;
+        if (v) x.type = RowValue::u64, x.u = *v;
+        kv.push_back({k, x});
+    };
+    auto i64 = [&](std::string_view k, const std::optional<int>& v) {
+        RowValue x;
+        if (v) x.type = RowValue::i64, x.i = *v;
+        kv.push_back({k, x});
+    };
+    const std::string& tk = t.kind;
+    if (tk != "query_session") {
+        if (tk == "query_filespace") {
+            i64("index", r.index);
+            str_null("last_incr_date", r.date);
+            str("last_incr_date_raw", r.date_raw);
+            str_null("fs_type", r.fs_type);
+        } else {
+            u64("size_bytes", r.size_bytes);
+            str("size_raw", r.size_raw);
+            if (tk == "query_image") {
+                i64("index", r.index);
+                u64("stored_size_bytes", r.stored_size_bytes);
+                str("stored_size_raw", r.stored_size_raw);
+                str_null("fs_type", r.fs_type);
+            }
+            const bool archive = tk == "query_archive";
+            str_null(archive ? "archive_date" : "backup_date", r.date);
+            str(archive ? "archive_date_raw" : "backup_date_raw", r.date_raw);
+            if (archive) {
+                str_null("expires", r.expires);
+                str("description", r.description);
+            } else {
+                str_null("mgmt_class", r.mgmt_class);
+                RowValue a;
+                if (r.active) a.type = RowValue::boolean, a.b = *r.active;
+                kv.push_back({"active", a});
+            }
+        }
+        str("name", r.name);
+    }
+    for (const auto& [k, v] : r.fields) str(k, v);
+    kv.push_back({"line", {RowValue::i64, {}, 0, r.line}});
+    std::stable_sort(kv.begin(), kv.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    begin(w, kind);
+    if (kind != nullptr) {
+        key(w, "table"), write_string(w, t.kind);
+        key(w, "table_line"), w.Int(t.line);
+    }
+    for (std::size_t i = 0; i < kv.size(); ++i) {
+        if (i + 1 < kv.size() && kv[i + 1].first == kv[i].first) continue;  // a later value wins
+        if (kind != nullptr && (kv[i].first == "kind" || kv[i].first == "table" || kv[i].first == "table_line")) continue;
+        write_string(w, kv[i].first);
+        const RowValue& v = kv[i].second;
+        switch (v.type) {
+        case RowValue::null: w.Null(); break;
+        case RowValue::string: write_string(w, v.s); break;
+        case RowValue::u64: w.Uint64(v.u); break;
+        case RowValue::i64: w.Int64(v.i); break;
+        case RowValue::boolean: w.Bool(v.b); break;
+        }
+    }
+    w.EndObject();
+}
+
+template <typename W>
+void write_table_head(W& w, const Table& t, const char* kind) {
+    begin(w, kind);
+    if (kind != nullptr) {
+        key(w, "table"), write_string(w, t.kind);
+        key(w, "line"), w.Int(t.line);
+        w.EndObject();
+        return;
+    }
+    key(w, "kind"), write_string(w, t.kind);
+    key(w, "line"), w.Int(t.line);
+    key(w, "rows");
+    w.StartArray();
+}
+
+#define OPSKIT_DSMC_INSTANTIATE(W)                                                    \
+    template void write_session(W&, const Session&, const char*);                    \
+    template void write_message(W&, const Message&, const char*);                    \
+    template void write_summary(W&, const Summary&, const char*);                    \
+    template void write_row(W&, const Table&, const TableRow&, const char*);         \
+    template void write_table_head(W&, const Table&, const char*);                   \
+    template void write_severity(W&, const std::optional<Severity>&);                \
+    template void write_return_code(W&, const std::optional<int>&);                  \
+    template void write_string(W&, std::string_view);
+OPSKIT_DSMC_INSTANTIATE(CompactWriter)
+OPSKIT_DSMC_INSTANTIATE(PrettyWriter)
+#undef OPSKIT_DSMC_INSTANTIATE
+
+}  // namespace opskit::dsmc::detail

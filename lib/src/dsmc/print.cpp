@@ -1,0 +1,408 @@
+// The streaming `bkctl parse` printers (see print.hpp): one Sink per output form. Records
+// are rendered into a small reused string, redacted, and appended to a buffered file
+// descriptor: the output itself for jsonl, else the temporary file of the record's array.
+#include "opskit/dsmc/print.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "dsmc/json_stream.hpp"
+#include "dsmc/view.hpp"
+#include "opskit/core/error.hpp"
+#include "opskit/core/redact.hpp"
+#include "opskit/dsmc/report.hpp"
+#include "opskit/dsmc/stream.hpp"
+
+namespace opskit::dsmc {
+namespace {
+
+using namespace detail;
+
+[[noreturn]] void write_failed(std::string_view what, int err) {
+    throw Error(ErrorKind::failed, "cannot write parse output", what, std::strerror(err));
+}
+
+/// A buffered file descriptor; owns it unless it is the output.
+class FdOut {
+public:
+    FdOut(int fd, bool owned, std::string name) : m_fd(fd), m_owned(owned), m_name(std::move(name)) { m_buf.reserve(kBuf); }
+    ~FdOut() {
+        if (m_owned && m_fd >= 0) ::close(m_fd);
+    }
+    FdOut(const FdOut&) = delete;
+    FdOut& operator=(const FdOut&) = delete;
+
+    void write(std::string_view s) {
+        m_buf.append(s);
+        m_size += s.size();
+        if (m_buf.size() >= kBuf) flush();
+    }
+    void flush() {
+        const char* p = m_buf.data();
+        std::size_t left = m_buf.size();
+        while (left > 0) {
+            const ssize_t n = ::write(m_fd, p, left);
+            if (n < 0) {
+                if (errno == EINTR) continue;
+                write_failed(m_name, errno);
+            }
+            p += n;
+            left -= static_cast<std::size_t>(n);
+        }
+        m_buf.clear();
+    }
+    /// Copies bytes [from, size - drop_tail) of this (a temporary file) to `to`.
+    void copy_to(FdOut& to, std::size_t from, std::size_t drop_tail) {
+        flush();
+        const std::size_t end = m_size > drop_tail ? m_size - drop_tail : 0;
+        constexpr std::size_t kChunk = std::size_t{1} << 20;
+        const std::unique_ptr<char[]> buf(new char[kChunk]);
+        std::size_t at = from;
+        while (at < end) {
+            const ssize_t n = ::pread(m_fd, buf.get(), std::min(kChunk, end - at), static_cast<off_t>(at));
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) write_failed(m_name, n < 0 ? errno : EIO);
+            to.write(std::string_view(buf.get(), static_cast<std::size_t>(n)));
+            at += static_cast<std::size_t>(n);
+        }
+    }
+    std::size_t size() const { return m_size; }
+
+private:
+    static constexpr std::size_t kBuf = std::size_t{1} << 18;
+    int m_fd;
+    bool m_owned;
+    std::string m_name;
+    std::string m_buf;
+    std::size_t m_size = 0;
+};
+
+/// An unlinked temporary file, readable and writable only by us.
+std::unique_ptr<FdOut> temporary() {
+    const char* env = std::getenv("TMPDIR");
+    const std::string dir = env != nullptr && *env != '\0' ? env : "/tmp";
+    int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        std::string path = dir + "/bkctl-parse-XXXXXX";
+        fd = ::mkostemp(path.data(), O_CLOEXEC);
+        if (fd < 0) write_failed(dir, errno);
+        ::unlink(path.c_str());
+    }
+    return std::make_unique<FdOut>(fd, true, dir);
+}
+
+/// Redacts a rendered record and appends it to `out`.
+void emit(std::string& rec, FdOut& out) {
+    if (rec.empty()) return;
+    redact_in_place(rec);
+    out.write(rec);
+    rec.clear();
+}
+
+/// The same for what a JSON writer left in its buffer (`rec` is scratch space).
+void emit(Buffer& buf, std::string& rec, FdOut& out) {
+    rec.assign(buf.GetString(), buf.GetSize());
+    buf.Clear();
+    emit(rec, out);
+}
+
+std::string severity_text(const std::optional<Severity>& s) { return s ? std::string(to_string(*s)) : std::string(); }
+
+// The arrays of the document, in its key order.
+enum Part { kMessages, kSessions, kSummaries, kTables, kParts };
+constexpr std::array<const char*, kParts> kPartNames = {"messages", "sessions", "summaries", "tables"};
+
+// ---------------------------------------------------------------------------------- jsonl
+
+class JsonlSink : public Sink {
+public:
+    explicit JsonlSink(FdOut& out) : m_out(out), m_w(m_buf) {}
+
+    void on_session(const Session& s) override { record([&] { write_session(m_w, s, "session"); }); }
+    void on_message(const Message& m) override { record([&] { write_message(m_w, m, "message"); }); }
+    void on_summary(const Summary& s) override { record([&] { write_summary(m_w, s, "summary"); }); }
+    void on_table_begin(const Table& t) override { record([&] { write_table_head(m_w, t, "table"); }); }
+    void on_table_row(const Table& t, const TableRow& r) override { record([&] { write_row(m_w, t, r, "row"); }); }
+    void on_return_code(int rc, int line) override {
+        record([&] {
+            m_w.StartObject();
+            m_w.Key("kind"), m_w.String("return_code");
+            m_w.Key("line"), m_w.Int(line);
+            m_w.Key("return_code"), m_w.Int(rc);
+            m_w.EndObject();
+        });
+    }
+    void on_end(const Totals& t) override {
+        record([&] {
+            m_w.StartObject();
+            m_w.Key("kind"), m_w.String("end");
+            m_w.Key("highest_severity"), write_severity(m_w, t.highest_severity);
+            m_w.Key("lines"), m_w.Uint64(t.lines);
+            m_w.Key("return_code"), write_return_code(m_w, t.return_code);
+            m_w.Key("verdict"), write_string(m_w, t.verdict);
+            m_w.EndObject();
+        });
+        m_out.flush();
+    }
+
+private:
+    template <typename F>
+    void record(F&& write) {
+        m_w.Reset(m_buf);
+        write();
+        m_buf.Put('\n');
+        emit(m_buf, m_rec, m_out);
+    }
+    FdOut& m_out;
+    std::string m_rec;
+    Buffer m_buf;
+    CompactWriter m_w;
+};
+
+// ----------------------------------------------------------------------------------- json
+
+/// Each array is written by its own PrettyWriter as the document `{"name": [ … ]}`, whose
+/// text between the outer braces is exactly the member of the whole document.
+class JsonSink : public Sink {
+public:
+    explicit JsonSink(FdOut& out) : m_out(out) {
+        for (std::size_t i = 0; i < kParts; ++i) {
+            auto& p = m_parts[i];
+            p.file = temporary();
+            p.w = std::make_unique<PrettyWriter>(p.buf);
+            p.w->SetIndent(' ', 2);
+            p.w->StartObject();
+            p.w->Key(kPartNames[i]);
+            p.w->StartArray();
+            emit(p.buf, p.rec, *p.file);
+        }
+    }
+
+    void on_session(const Session& s) override { part(kSessions, [&](PrettyWriter& w) { write_session(w, s); }); }
+    void on_message(const Message& m) override { part(kMessages, [&](PrettyWriter& w) { write_message(w, m); }); }
+    void on_summary(const Summary& s) override { part(kSummaries, [&](PrettyWriter& w) { write_summary(w, s); }); }
+    void on_table_begin(const Table& t) override { part(kTables, [&](PrettyWriter& w) { write_table_head(w, t); }); }
+    void on_table_row(const Table& t, const TableRow& r) override {
+        part(kTables, [&](PrettyWriter& w) { write_row(w, t, r); });
+    }
+    void on_table_end(const Table&) override {
+        part(kTables, [&](PrettyWriter& w) {
+            w.EndArray();
+            w.EndObject();
+        });
+    }
+    void on_end(const Totals& t) override {
+        for (auto& p : m_parts) {
+            p.w->EndArray();
+            p.w->EndObject();
+            emit(p.buf, p.rec, *p.file);
+        }
+        std::string head = "{\n  \"highest_severity\": ";
+        head += t.highest_severity ? "\"" + severity_text(t.highest_severity) + "\"" : "null";
+        head += ",\n  \"lines\": " + std::to_string(t.lines) + ",\n";
+        m_out.write(head);
+        auto member = [&](Part i) { m_parts[i].file->copy_to(m_out, 2, 2); };  // drop "{\n" and "\n}"
+        member(kMessages);
+        m_out.write(",\n  \"return_code\": " + (t.return_code ? std::to_string(*t.return_code) : std::string("null")) + ",\n");
+        member(kSessions);
+        m_out.write(",\n");
+        member(kSummaries);
+        m_out.write(",\n");
+        member(kTables);
+        m_out.write(",\n  \"verdict\": \"" + t.verdict + "\"\n}\n");
+        m_out.flush();
+    }
+
+private:
+    struct PartState {
+        std::unique_ptr<FdOut> file;
+        std::string rec;
+        Buffer buf;
+        std::unique_ptr<PrettyWriter> w;
+    };
+    template <typename F>
+    void part(Part i, F&& write) {
+        PartState& p = m_parts[i];
+        write(*p.w);
+        emit(p.buf, p.rec, *p.file);
+    }
+    FdOut& m_out;
+    std::array<PartState, kParts> m_parts;
+};
+
+// -------------------------------------------------------------------------- yaml and table
+
+/// Prefixes the first line of `block` with `first` and the others with `rest`.
+void indent_item(std::string_view block, std::string_view first, std::string_view rest, std::string& out) {
+    bool start = true;
+    std::size_t i = 0;
+    while (i < block.size()) {
+        const auto nl = block.find('\n', i);
+        const std::size_t end = nl == std::string_view::npos ? block.size() : nl;
+        out.append(start ? first : rest);
+        out.append(block.substr(i, end - i));
+        out.push_back('\n');
+        start = false;
+        i = end + 1;
+    }
+}
+
+/// What the table printer shows for a scalar (output.cpp's scalar_text).
+std::string scalar(const Json& v) {
+    if (v.is_null()) return "-";
+    if (v.is_string()) return v.get<std::string>();
+    if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+    return v.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+/// A flat object as an item of a top-level list in the table printer's layout.
+void table_item(const Json& obj, std::string& out) {
+    std::size_t width = 0;
+    for (const auto& [k, v] : obj.items()) width = std::max(width, k.size());
+    bool first = true;
+    for (const auto& [k, v] : obj.items()) {
+        out.append(first ? "  - " : "    ");
+        out.append(k).append(":").append(width - k.size() + 1, ' ').append(scalar(v)).push_back('\n');
+        first = false;
+    }
+}
+
+/// The yaml and table documents: the same four arrays, spilled the same way.
+class TextSink : public Sink {
+public:
+    TextSink(FdOut& out, bool yaml) : m_out(out), m_yaml(yaml) {
+        for (auto& p : m_parts) p.file = temporary();
+    }
+
+    void on_session(const Session& s) override {
+        if (m_yaml) yaml_item(kSessions, to_json(s));
+        else table_item(session_view(s), add(kSessions));
+        flush(kSessions);
+    }
+    void on_message(const Message& m) override {
+        if (m_yaml) yaml_item(kMessages, to_json(m));
+        else table_item(message_view(m), add(kMessages));
+        flush(kMessages);
+    }
+    void on_summary(const Summary& s) override {
+        if (m_yaml) yaml_item(kSummaries, to_json(s));
+        else table_item(summary_view(s), add(kSummaries));
+        flush(kSummaries);
+    }
+    void on_table_begin(const Table& t) override {
+        std::string& rec = add(kTables);
+        if (m_yaml) indent_item(to_yaml(Json::object({{"kind", t.kind}, {"line", t.line}})), "  - ", "    ", rec);
+        else rec.append("  - kind: ").append(t.kind).append("\n    rows: ");
+        m_rows = 0;
+        flush(kTables);
+    }
+    void on_table_row(const Table& t, const TableRow& r) override {
+        std::string& rec = m_parts[kTables].rec;
+        if (m_yaml) {
+            if (m_rows == 0) rec.append("    rows:\n");
+            indent_item(to_yaml(to_json(t, r)), "      - ", "        ", rec);
+        } else {
+            if (m_rows > 0) rec.push_back(',');
+            rec.append(row_view(t, r));
+        }
+        ++m_rows;
+        flush(kTables);
+    }
+    void on_table_end(const Table&) override {
+        std::string& rec = m_parts[kTables].rec;
+        if (m_yaml) {
+            if (m_rows == 0) rec.append("    rows:\n      []\n");  // as yaml-cpp puts an empty block sequence
+        } else {
+            rec.append(m_rows == 0 ? "-\n" : "\n");
+        }
+        flush(kTables);
+    }
+    void on_end(const Totals& t) override {
+        const Json severity = t.highest_severity ? Json(severity_text(t.highest_severity)) : Json(nullptr);
+        const Json rc = t.return_code ? Json(*t.return_code) : Json(nullptr);
+        if (m_yaml) {
+            m_out.write(to_yaml(Json::object({{"highest_severity", severity}, {"lines", t.lines}})));
+            section(kMessages);
+            m_out.write(to_yaml(Json::object({{"return_code", rc}})));
+            section(kSessions);
+            section(kSummaries);
+            section(kTables);
+            m_out.write(to_yaml(Json::object({{"verdict", t.verdict}})));
+        } else {
+            scalar_line("highest_severity", severity);
+            section(kMessages);
+            scalar_line("return_code", rc);
+            section(kSessions);
+            section(kSummaries);
+            section(kTables);
+            scalar_line("verdict", t.verdict);
+        }
+        m_out.flush();
+    }
+
+private:
+    struct PartState {
+        std::unique_ptr<FdOut> file;
+        std::string rec;
+    };
+    std::string& add(Part i) { return m_parts[i].rec; }
+    void flush(Part i) { emit(m_parts[i].rec, *m_parts[i].file); }
+    void yaml_item(Part i, const Json& j) { indent_item(to_yaml(j), "  - ", "    ", m_parts[i].rec); }
+    /// `key: value` at the top level of the table layout, whose widest key is highest_severity.
+    void scalar_line(std::string_view key, const Json& v) {
+        constexpr std::size_t kWidth = 16;
+        std::string line(key);
+        line.append(":").append(kWidth - key.size() + 1, ' ').append(scalar(v)).push_back('\n');
+        redact_in_place(line);
+        m_out.write(line);
+    }
+    void section(Part i) {
+        const std::string_view name = kPartNames[i];
+        FdOut& f = *m_parts[i].file;
+        if (f.size() == 0) {
+            if (m_yaml) m_out.write(std::string(name) + ":\n  []\n");
+            else scalar_line(name, Json(nullptr));
+            return;
+        }
+        m_out.write(std::string(name) + ":\n");
+        f.copy_to(m_out, 0, 0);
+    }
+    FdOut& m_out;
+    bool m_yaml;
+    std::array<PartState, kParts> m_parts;
+    std::size_t m_rows = 0;
+};
+
+}  // namespace
+
+void print_parse(std::string_view path, OutputFormat format, int fd) {
+    FdOut out(fd, false, "stdout");
+    switch (format) {
+    case OutputFormat::jsonl: {
+        JsonlSink sink(out);
+        parse_stream(path, sink);
+        break;
+    }
+    case OutputFormat::json: {
+        JsonSink sink(out);
+        parse_stream(path, sink);
+        break;
+    }
+    case OutputFormat::yaml:
+    case OutputFormat::table: {
+        TextSink sink(out, format == OutputFormat::yaml);
+        parse_stream(path, sink);
+        break;
+    }
+    }
+}
+
+}  // namespace opskit::dsmc
