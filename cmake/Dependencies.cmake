@@ -11,6 +11,7 @@ find_package(Threads REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(BLKID REQUIRED IMPORTED_TARGET blkid)      # PkgConfig::BLKID
 pkg_check_modules(LIBVIRT REQUIRED IMPORTED_TARGET libvirt)  # PkgConfig::LIBVIRT
+pkg_check_modules(LIBXML2 REQUIRED IMPORTED_TARGET libxml-2.0) # PkgConfig::LIBXML2 (libvirt loads it too)
 if(OPSKIT_BUILD_TESTS)
   find_package(Catch2 2 REQUIRED)  # Catch2::Catch2WithMain (v2.13 in Debian 12)
 endif()

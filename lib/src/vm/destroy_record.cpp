@@ -3,7 +3,7 @@
 
 #include <fmt/format.h>
 
-#include "xml_scan.hpp"
+#include "xml_doc.hpp"
 
 namespace opskit::vm {
 
@@ -17,21 +17,22 @@ std::string record_to_xml(const DestroyRecord& record) {
 }
 
 std::optional<DestroyRecord> record_from_xml(std::string_view doc) {
-    const auto el = xml::first(doc, "destroyed");
+    const xml::Document parsed(doc);
+    const auto el = parsed.first("destroyed");
     if (!el) return std::nullopt;
     DestroyRecord r;
-    const auto at = xml::attr(*el, "destroyed_at");
-    const auto due = xml::attr(*el, "expunge_at");
+    const auto at = el->attr("destroyed_at");
+    const auto due = el->attr("expunge_at");
     if (!at || !due) return std::nullopt;
     const auto t_at = parse_rfc3339(*at);
     const auto t_due = parse_rfc3339(*due);
     if (!t_at || !t_due) return std::nullopt;
     r.destroyed_at = *t_at;
     r.expunge_at = *t_due;
-    r.delete_all_volumes = xml::attr(*el, "delete_all_volumes").value_or("no") == "yes";
-    r.expunging = xml::attr(*el, "expunging").value_or("no") == "yes";
-    for (auto v : xml::elements(*el, "volume"))
-        if (auto t = xml::attr(v, "target")) r.delete_volumes.push_back(*t);
+    r.delete_all_volumes = el->attr("delete_all_volumes").value_or("no") == "yes";
+    r.expunging = el->attr("expunging").value_or("no") == "yes";
+    for (const auto& v : el->all("volume"))
+        if (auto t = v.attr("target")) r.delete_volumes.push_back(*t);
     return r;
 }
 

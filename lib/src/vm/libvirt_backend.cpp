@@ -21,7 +21,7 @@
 #include "libvirt_error.hpp"
 #include "libvirt_volumes.hpp"
 #include "opskit/vm/backend.hpp"
-#include "xml_scan.hpp"
+#include "xml_doc.hpp"
 
 namespace opskit::vm {
 namespace {
@@ -64,24 +64,23 @@ const char* paused_reason(int r) {
 
 SnapshotInfo parse_snapshot(const std::string& doc, bool current) {
     SnapshotInfo s;
-    // Only the snapshot's own header: the embedded <domain> has names and descriptions too.
-    std::string_view head = doc;
-    if (const auto d = head.find("<domain "); d != std::string_view::npos) head = head.substr(0, d);
-    if (const auto d = head.find("<disks>"); d != std::string_view::npos) head = head.substr(0, d);
-    if (const auto d = head.find("<inactiveDomain"); d != std::string_view::npos) head = head.substr(0, d);
-    // libvirt writes the snapshot's own <name> and <description> before <parent>.
-    if (auto n = xml::first(head, "name")) s.name = xml::text(*n);
-    if (auto p = xml::first(head, "parent")) {
-        if (auto n = xml::first(*p, "name")) s.parent = xml::text(*n);
-    }
-    if (auto d = xml::first(head, "description")) s.description = xml::text(*d);
-    if (auto st = xml::first(head, "state")) s.vm_state = xml::text(*st);
-    if (auto ct = xml::first(head, "creationTime")) {
-        const auto secs = std::strtoll(xml::text(*ct).c_str(), nullptr, 10);
+    const xml::Document parsed(doc);
+    const auto root = parsed.root();
+    // Only the snapshot's own children: the embedded <domain> has names and descriptions too.
+    const auto field = [&](std::string_view name) -> std::optional<xml::Element> {
+        return root ? root->child(name) : std::nullopt;
+    };
+    if (auto n = field("name")) s.name = n->text();
+    if (auto p = field("parent"))
+        if (auto n = p->child("name")) s.parent = n->text();
+    if (auto d = field("description")) s.description = d->text();
+    if (auto st = field("state")) s.vm_state = st->text();
+    if (auto ct = field("creationTime")) {
+        const auto secs = std::strtoll(ct->text().c_str(), nullptr, 10);
         if (secs > 0) s.created = from_epoch_ms(secs * 1000);
     }
     std::string mem = "internal";
-    if (auto m = xml::first(head, "memory")) mem = xml::attr(*m, "snapshot").value_or("internal");
+    if (auto m = field("memory")) mem = m->attr("snapshot").value_or("internal");
     s.memory = (s.vm_state == "running" || s.vm_state == "paused" || s.vm_state == "blocked") && mem != "no";
     s.current = current;
     return s;
@@ -254,12 +253,11 @@ public:
 
     bool guest_agent_connected(const std::string& vm) override {
         auto d = lookup(vm);
-        const std::string doc = take(virDomainGetXMLDesc(d.get(), 0));
-        for (auto ch : xml::elements(doc, "channel"))
-            for (auto t : xml::elements(ch, "target"))
-                if (xml::attr(t, "name").value_or("") == "org.qemu.guest_agent.0" &&
-                    xml::attr(t, "state").value_or("") == "connected")
-                    return true;
+        const xml::Document doc(take(virDomainGetXMLDesc(d.get(), 0)));
+        for (const auto& ch : doc.all("channel"))
+            if (auto t = ch.child("target"); t && t->attr("name").value_or("") == "org.qemu.guest_agent.0" &&
+                                             t->attr("state").value_or("") == "connected")
+                return true;
         return false;
     }
 
@@ -276,20 +274,11 @@ public:
         auto d = lookup(vm);
         const std::string doc = take(virDomainGetXMLDesc(d.get(), VIR_DOMAIN_XML_INACTIVE));
         if (doc.empty()) lv::raise("read definition", vm);
-        std::vector<Volume> out;
-        for (auto disk : xml::elements(doc, "disk")) {
-            if (xml::attr(disk, "device").value_or("disk") != "disk") continue;
-            Volume v;
-            if (auto t = xml::first(disk, "target")) v.target = xml::attr(*t, "dev").value_or("");
-            if (auto src = xml::first(disk, "source")) {
-                if (auto f = xml::attr(*src, "file")) v.path = *f;
-                else if (auto dev = xml::attr(*src, "dev")) v.path = *dev;
-                else if (auto pool = xml::attr(*src, "pool")) v.path = *pool + "/" + xml::attr(*src, "volume").value_or("");
-            }
-            v.root = out.empty();
-            v.managed = static_cast<bool>(lookup_volume(v));
+        auto out = lv::parse_disks(doc);
+        for (std::size_t i = 0; i < out.size(); ++i) {
+            out[i].root = i == 0;
+            out[i].managed = static_cast<bool>(lookup_volume(out[i]));
             lv::reset_error();
-            out.push_back(std::move(v));
         }
         return out;
     }

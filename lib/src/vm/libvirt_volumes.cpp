@@ -19,7 +19,7 @@
 
 #include "libvirt_error.hpp"
 #include "opskit/core/error.hpp"
-#include "xml_scan.hpp"
+#include "xml_doc.hpp"
 
 namespace opskit::vm::lv {
 namespace {
@@ -93,35 +93,18 @@ void fill_from_volume(Volume& v, virStorageVolPtr vol, const std::string& pool_n
             v.path = pool_name + "/" + virStorageVolGetName(vol);
         }
     }
-    const std::string doc = take(virStorageVolGetXMLDesc(vol, 0));
-    if (auto target = xml::first(doc, "target"))
-        if (auto format = xml::first(*target, "format")) v.format = xml::attr(*format, "type").value_or("");
+    const xml::Document doc(take(virStorageVolGetXMLDesc(vol, 0)));
+    if (const auto root = doc.root())
+        if (const auto target = root->child("target"))
+            if (const auto format = target->child("format")) v.format = format->attr("type").value_or("");
     reset_error();
 }
 
-std::vector<Volume> parse_disks(const std::string& doc) {
-    std::vector<Volume> out;
-    for (auto disk : xml::elements(doc, "disk")) {
-        if (xml::attr(disk, "device").value_or("disk") != "disk") continue;
-        Volume v;
-        v.type = xml::attr(disk, "type").value_or("file");
-        if (auto t = xml::first(disk, "target")) v.target = xml::attr(*t, "dev").value_or("");
-        if (auto d = xml::first(disk, "driver")) v.format = xml::attr(*d, "type").value_or("");
-        if (auto src = xml::first(disk, "source")) {
-            if (auto f = xml::attr(*src, "file")) v.path = *f;
-            else if (auto dev = xml::attr(*src, "dev")) v.path = *dev;
-            else if (auto pool = xml::attr(*src, "pool")) v.path = *pool + "/" + xml::attr(*src, "volume").value_or("");
-        }
-        out.push_back(std::move(v));
-    }
-    return out;
-}
-
-// The <disk> element of `doc` whose target is `target`, as a view into doc.
-std::string_view disk_element(const std::string& doc, const std::string& target) {
-    for (auto disk : xml::elements(doc, "disk"))
-        if (auto t = xml::first(disk, "target"); t && xml::attr(*t, "dev").value_or("") == target) return disk;
-    return {};
+// The <disk> element of `doc` whose target is `target`.
+std::optional<xml::Element> disk_element(const xml::Document& doc, const std::string& target) {
+    for (const auto& disk : doc.all("disk"))
+        if (auto t = disk.child("target"); t && t->attr("dev").value_or("") == target) return disk;
+    return std::nullopt;
 }
 
 void redefine(virConnectPtr conn, const std::string& doc, const std::string& vm) {
@@ -133,6 +116,25 @@ void redefine(virConnectPtr conn, const std::string& doc, const std::string& vm)
 bool no_support() { return last_error_code() == VIR_ERR_NO_SUPPORT; }
 
 }  // namespace
+
+std::vector<Volume> parse_disks(const std::string& domain_xml) {
+    std::vector<Volume> out;
+    const xml::Document doc(domain_xml);
+    for (const auto& disk : doc.all("disk")) {
+        if (disk.attr("device").value_or("disk") != "disk") continue;
+        Volume v;
+        v.type = disk.attr("type").value_or("file");
+        if (auto t = disk.child("target")) v.target = t->attr("dev").value_or("");
+        if (auto d = disk.child("driver")) v.format = d->attr("type").value_or("");
+        if (auto src = disk.child("source")) {
+            if (auto f = src->attr("file")) v.path = *f;
+            else if (auto dev = src->attr("dev")) v.path = *dev;
+            else if (auto pool = src->attr("pool")) v.path = *pool + "/" + src->attr("volume").value_or("");
+        }
+        out.push_back(std::move(v));
+    }
+    return out;
+}
 
 StorageVol lookup_volume(virConnectPtr conn, const std::string& path) {
     if (path.empty()) return nullptr;
@@ -247,18 +249,18 @@ Applied attach(virConnectPtr conn, virDomainPtr dom, const std::string& vm, cons
 Applied detach(virConnectPtr conn, virDomainPtr dom, const std::string& vm, const Volume& disk) {
     const bool active = virDomainIsActive(dom) == 1;
     const bool persistent = virDomainIsPersistent(dom) == 1;
-    const std::string doc = domain_xml(dom, disk.live && active ? 0 : VIR_DOMAIN_XML_INACTIVE, vm);
+    const xml::Document doc(domain_xml(dom, disk.live && active ? 0 : VIR_DOMAIN_XML_INACTIVE, vm));
     const auto element = disk_element(doc, disk.target);
     const unsigned flags = (disk.live && active ? VIR_DOMAIN_AFFECT_LIVE : 0) |
                            (disk.config && persistent ? VIR_DOMAIN_AFFECT_CONFIG : 0);
-    if (virDomainDetachDeviceFlags(dom, std::string(element).c_str(), flags) == 0) return {};
+    if (virDomainDetachDeviceFlags(dom, element ? element->markup().c_str() : "", flags) == 0) return {};
     if (!no_support() || !disk.config || !persistent) raise("volume detach", vm + " " + disk.target);
     reset_error();
-    std::string conf = domain_xml(dom, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE, vm);
+    xml::Document conf(domain_xml(dom, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE, vm));
     const auto el = disk_element(conf, disk.target);
-    if (el.empty()) throw Error(ErrorKind::not_found, "volume detach", vm + " " + disk.target, "not in the persistent definition");
-    conf.erase(static_cast<std::size_t>(el.data() - conf.data()), el.size());
-    redefine(conn, conf, vm);
+    if (!el) throw Error(ErrorKind::not_found, "volume detach", vm + " " + disk.target, "not in the persistent definition");
+    conf.remove(*el);
+    redefine(conn, conf.markup(), vm);
     return {disk.live ? "the driver cannot hot-unplug disks: removed it from the persistent definition (the guest keeps it until it stops)"
                       : "the driver cannot detach devices: removed the disk from the persistent definition"};
 }

@@ -31,6 +31,9 @@ StorageVol lookup_volume(virConnectPtr conn, const std::string& path);
 
 /// Disks of the domain: persistent definition merged with the live one.
 std::vector<Volume> disks(virConnectPtr conn, virDomainPtr dom, const std::string& vm);
+/// The <disk device='disk'> elements of a domain's XML: target, type, driver format and
+/// source (file, dev, or POOL/VOLUME), in document order.
+std::vector<Volume> parse_disks(const std::string& domain_xml);
 
 /// See Backend::resolve_source.
 Volume resolve_source(virConnectPtr conn, const std::string& source);
