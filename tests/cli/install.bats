@@ -85,3 +85,23 @@ setup() {
     run -0 readelf -d "$ROOT/usr/bin/vmctl" "$ROOT/usr/$LIBDIR"/libopskit-vm.so.0 "$ROOT/usr/$LIBDIR"/libopskit-core.so.0
     [[ $output != *libblkid* && $output != *libsqlite3* ]] || fail "$output"
 }
+
+@test "vmctl loads libvirt only for a verb that needs it, from the plugin beside libopskit-vm" {
+    run -0 ldd "$ROOT/usr/bin/vmctl"
+    [[ $output != *libvirt* ]] || fail "vmctl links libvirt at start: $output"
+    [[ -f $ROOT/usr/$LIBDIR/libopskit-vm-libvirt.so.0 ]] || fail "plugin not installed"
+    # LD_DEBUG=files names every object the loader maps, dlopen()ed ones included.
+    LD_DEBUG=files "$ROOT/usr/bin/vmctl" --version 2>"$T/version.ld" >/dev/null
+    ! grep -q 'libvirt' "$T/version.ld" || fail "--version loaded libvirt: $(grep libvirt "$T/version.ld" | head -3)"
+    LD_DEBUG=files run -0 --separate-stderr "$ROOT/usr/bin/vmctl" -c test:///default -o json list
+    [[ $(jq -r '.[0].name' <<<"$output") == test ]] || fail "$output"
+    plugin=$(grep -o '[^ ]*libopskit-vm-libvirt.so.0' <<<"$stderr" | grep '^/' | head -1)
+    [[ $(realpath "$plugin") == $(realpath "$ROOT/usr/$LIBDIR")/libopskit-vm-libvirt.so.0* ]] || fail "plugin from ${plugin:-nowhere}"
+}
+
+@test "a missing libvirt plugin is one line, exit 7, naming what was looked for" {
+    rm "$ROOT/usr/$LIBDIR"/libopskit-vm-libvirt.so*
+    run -7 --separate-stderr "$ROOT/usr/bin/vmctl" -c test:///default list
+    [[ $stderr == "vmctl: error: load libvirt backend ($ROOT/usr/$LIBDIR/libopskit-vm-libvirt.so.0): "* ]] || fail "$stderr"
+    [[ $(wc -l <<<"$stderr") == 1 ]] || fail "$stderr"
+}

@@ -3,7 +3,7 @@
 // document that is not XML gives.
 #include <catch2/catch.hpp>
 
-#include "vm/xml_doc.hpp"
+#include "vm/libvirt/xml_doc.hpp"
 
 using opskit::vm::xml::Document;
 using opskit::vm::xml::escape;

@@ -1,4 +1,7 @@
-// The libvirt backend: vmctl's Backend interface over the libvirt C API. One connection per
+// The libvirt backend: vmctl's Backend interface over the libvirt C API, built as its own
+// library (libopskit-vm-libvirt) that libopskit-vm loads on the first open_libvirt(), so a
+// vmctl run that never talks to libvirt (--version, -h, config) does not load its ~50
+// shared libraries. One connection per
 // process (libvirt connections are thread-safe, so --parallel shares it). Flags that a driver
 // does not take (the test driver takes only 0 for shutdown, no DISK_ONLY snapshots, no NVRAM
 // undefine) are retried in a weaker form and the fallback is reported, never hidden.
@@ -18,8 +21,8 @@
 #include <string>
 
 #include "destroy_record.hpp"
-#include "libvirt_error.hpp"
-#include "libvirt_volumes.hpp"
+#include "error.hpp"
+#include "volumes.hpp"
 #include "opskit/vm/backend.hpp"
 #include "xml_doc.hpp"
 
@@ -412,13 +415,16 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Backend> open_libvirt(const std::string& uri) {
+}  // namespace opskit::vm
+
+// The plugin's one entry point, looked up by name by open_libvirt() in libopskit-vm
+// (lib/src/vm/libvirt_plugin.cpp). Errors leave as opskit::Error exceptions: both sides
+// share one libstdc++.
+extern "C" opskit::vm::Backend* opskit_vm_libvirt_open(const std::string& uri) {
     // libvirt's remote driver writes to its socket without MSG_NOSIGNAL: a daemon that dies
     // mid-run would kill the whole process with SIGPIPE, taking every other host's results
     // with it. Ignored, the write fails with EPIPE and only that host's VMs report it.
     static std::once_flag sigpipe_ignored;
     std::call_once(sigpipe_ignored, [] { std::signal(SIGPIPE, SIG_IGN); });
-    return std::make_unique<LibvirtBackend>(uri);
+    return new opskit::vm::LibvirtBackend(uri);
 }
-
-}  // namespace opskit::vm

@@ -1,9 +1,9 @@
-// The volume calls of the libvirt backend (see libvirt_volumes.hpp): reading a domain's
+// The volume calls of the libvirt backend (see volumes.hpp): reading a domain's
 // disks (live and persistent), resolving an attach source to a path or storage volume, and
 // attach/detach (virDomainAttachDeviceFlags/DetachDeviceFlags with LIVE and CONFIG as the
 // domain's state allows) and resize (virDomainBlockResize while running, else
 // virStorageVolResize).
-#include "libvirt_volumes.hpp"
+#include "volumes.hpp"
 
 #include <libvirt/virterror.h>
 
@@ -17,7 +17,7 @@
 #include <cstring>
 #include <fstream>
 
-#include "libvirt_error.hpp"
+#include "error.hpp"
 #include "opskit/core/error.hpp"
 #include "xml_doc.hpp"
 

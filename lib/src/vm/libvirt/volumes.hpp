@@ -1,5 +1,5 @@
 // Private: the volume half of the libvirt backend (vmctl volume list|attach|detach|resize).
-// Kept apart from libvirt_backend.cpp so the power and snapshot code stays readable; the
+// Kept apart from backend.cpp so the power and snapshot code stays readable; the
 // backend's Volume methods delegate here. Where a driver lacks the device calls (the test
 // driver has no AttachDeviceFlags/DetachDeviceFlags), the persistent definition is edited and
 // redefined instead, and the fallback is reported.

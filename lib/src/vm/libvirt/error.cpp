@@ -1,5 +1,5 @@
-// libvirt error capture (see libvirt_error.hpp).
-#include "libvirt_error.hpp"
+// libvirt error capture (see error.hpp).
+#include "error.hpp"
 
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
