@@ -62,7 +62,10 @@ int main(int argc, char** argv) {
         return 2;
     }
     const std::string crctl = argv[1];
-    const fs::path dir = fs::temp_directory_path() / ("crctl-bench-" + std::to_string(::getpid()));
+    // CRCTL_BENCH_DIR keeps the stores there for other benches (bench/startup); default: a
+    // temporary folder, removed at the end.
+    const char* keep = std::getenv("CRCTL_BENCH_DIR");
+    const fs::path dir = keep ? fs::path(keep) : fs::temp_directory_path() / ("crctl-bench-" + std::to_string(::getpid()));
     fs::remove_all(dir);
     std::printf("%10s %14s %22s %22s\n", "N", "requests/s", "reuse commit (us)", "new commit (us)");
     fs::path last_store;
@@ -120,6 +123,6 @@ int main(int argc, char** argv) {
         }
         std::printf("  %-36s %8.1f ms\n", c.label, median(times));
     }
-    fs::remove_all(dir);
+    if (!keep) fs::remove_all(dir);
     return 0;
 }

@@ -147,10 +147,18 @@ void require_yes(bool yes, std::string_view what, std::string_view input) {
 }
 
 int run(int argc, char** argv, const ToolSpec& spec) {
+    const auto version_line = fmt::format("{} {} (libopskit {})", spec.name, OPSKIT_VERSION, version());
+    // `TOOL --version` alone needs none of the command tree: answered before it is built
+    // (building it is most of a start). Any other use of the flag goes through CLI11.
+    if (argc == 2 && std::string_view(argv[1]) == "--version") {
+        std::fwrite(version_line.data(), 1, version_line.size(), stdout);
+        std::fputc('\n', stdout);
+        return std::fflush(stdout) == 0 ? 0 : static_cast<int>(ExitCode::failed);
+    }
     install_interrupt_handlers();
     Context ctx(spec.name);
     CLI::App app{spec.summary, spec.name};
-    app.set_version_flag("--version", fmt::format("{} {} (libopskit {})", spec.name, OPSKIT_VERSION, version()));
+    app.set_version_flag("--version", version_line);
     app.fallthrough();  // global options may follow the verb: `vmctl stop web1 -o json`
     auto* output_opt = ctx.config_option(&app, "-o,--output", "common.output", "output format: table, json, yaml or jsonl");
     ctx.complete(output_opt, [] { return std::vector<std::string>{"table", "json", "yaml", "jsonl"}; });

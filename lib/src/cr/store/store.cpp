@@ -161,6 +161,11 @@ Store Store::open(StoreOptions options) {
     }
     sqlite3_extended_result_codes(store.m_db, 1);
     sqlite3_busy_timeout(store.m_db, store.m_options.busy_timeout_ms);
+    // Keep the -wal file when the last connection closes (it is checkpointed, not deleted):
+    // otherwise every CLI call, reads included, creates, writes the header of and unlinks it
+    // again. Durability is the same; the file stays 0600 beside the store.
+    int persist_wal = 1;
+    sqlite3_file_control(store.m_db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist_wal);
 
     // Switching to WAL needs a moment without other connections in a transaction; retry
     // within the busy timeout rather than failing a concurrent first open.
