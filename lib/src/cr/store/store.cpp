@@ -163,7 +163,9 @@ Store Store::open(StoreOptions options) {
     sqlite3_busy_timeout(store.m_db, store.m_options.busy_timeout_ms);
     // Keep the -wal file when the last connection closes (it is checkpointed, not deleted):
     // otherwise every CLI call, reads included, creates, writes the header of and unlinks it
-    // again. Durability is the same; the file stays 0600 beside the store.
+    // again. Durability is the same; the file stays 0600 beside the store. journal_size_limit
+    // (set below) truncates it at that close: a big WAL left behind would be read whole by
+    // the next process's recovery (21 ms per read verb after a 100k batch, measured).
     int persist_wal = 1;
     sqlite3_file_control(store.m_db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist_wal);
 
@@ -190,7 +192,8 @@ Store Store::open(StoreOptions options) {
     // one) stay in memory instead of a /var/tmp file written page by page. The page cache
     // keeps its default size: a 64 MiB cache made batches ~20% faster but every small
     // commit ~25% slower (measured with bench/crctl_store), and small commits are the norm.
-    pragmas.exec("PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;");
+    pragmas.exec("PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; "
+                 "PRAGMA journal_size_limit=4194304;");
 
     // Migrations: check and upgrade inside one IMMEDIATE transaction so that two first
     // opens cannot both create the schema.
