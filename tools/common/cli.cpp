@@ -148,8 +148,8 @@ void require_yes(bool yes, std::string_view what, std::string_view input) {
 
 int run(int argc, char** argv, const ToolSpec& spec) {
     const auto version_line = fmt::format("{} {} (libopskit {})", spec.name, OPSKIT_VERSION, version());
-    // `TOOL --version` alone needs none of the command tree: answered before it is built
-    // (building it is most of a start). Any other use of the flag goes through CLI11.
+    // `TOOL --version` alone needs none of the command tree (every verb's CLI11 options):
+    // answered before it is built. Any other use of the flag goes through CLI11.
     if (argc == 2 && std::string_view(argv[1]) == "--version") {
         std::fwrite(version_line.data(), 1, version_line.size(), stdout);
         std::fputc('\n', stdout);

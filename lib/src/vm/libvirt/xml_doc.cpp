@@ -22,6 +22,17 @@ void collect(const xmlNode* parent, std::string_view name, std::vector<Element>&
     }
 }
 
+// The first element named `name` below `parent`, in document order (what collect() would
+// put first), without collecting the rest.
+const xmlNode* find_first(const xmlNode* parent, std::string_view name) {
+    for (const xmlNode* c = parent->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE) continue;
+        if (named(c, name)) return c;
+        if (const xmlNode* found = find_first(c, name)) return found;
+    }
+    return nullptr;
+}
+
 // Takes ownership of a string libxml2 allocated.
 std::string take(xmlChar* s) {
     if (!s) return {};
@@ -55,9 +66,8 @@ std::vector<Element> Element::all(std::string_view name) const {
 }
 
 std::optional<Element> Element::first(std::string_view name) const {
-    auto found = all(name);
-    if (found.empty()) return std::nullopt;
-    return found.front();
+    if (const xmlNode* found = find_first(node_, name)) return Element(found);
+    return std::nullopt;
 }
 
 std::optional<Element> Element::child(std::string_view name) const {
@@ -109,9 +119,10 @@ std::vector<Element> Document::all(std::string_view name) const {
 }
 
 std::optional<Element> Document::first(std::string_view name) const {
-    auto found = all(name);
-    if (found.empty()) return std::nullopt;
-    return found.front();
+    const auto r = root();
+    if (!r) return std::nullopt;
+    if (named(xmlDocGetRootElement(doc_), name)) return r;
+    return r->first(name);
 }
 
 void Document::remove(const Element& element) {
