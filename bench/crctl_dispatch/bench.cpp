@@ -12,7 +12,8 @@
 #include "opskit/core/process.hpp"
 #include "opskit/cr/collections/collection.hpp"
 #include "opskit/cr/lifecycle/containers.hpp"
-#include "opskit/cr/dispatch/local/dispatch.hpp"
+#include "opskit/cr/dispatch/engine_dispatch.hpp"
+#include "opskit/cr/dispatch/local/local_engine.hpp"
 #include "opskit/cr/dispatch/local/host_resources.hpp"
 #include "opskit/cr/lifecycle/requests.hpp"
 #include "opskit/cr/runtime/runtime.hpp"
@@ -72,11 +73,11 @@ int main(int argc, char** argv) {
     const double commit_s = seconds_since(t0);
 
     // 3. Dispatch them all, one --once run.
-    DispatchOptions o;
+    EngineDispatchOptions o;
     o.poll_interval = Duration(10);
     t0 = std::chrono::steady_clock::now();
-    Dispatcher d(store, o);
-    const auto summary = d.run();
+    const auto engine = make_local_engine(store, LocalEngineOptions{});
+    const auto summary = EngineDispatcher(store, *engine, o).run();
     const double dispatch_s = seconds_since(t0);
     const auto complete = store.read([&](Tx& tx) {
         ContainerFilter f;

@@ -14,7 +14,8 @@
 #include "opskit/core/process.hpp"
 #include "opskit/cr/collections/collection.hpp"
 #include "opskit/cr/lifecycle/containers.hpp"
-#include "opskit/cr/dispatch/local/dispatch.hpp"
+#include "opskit/cr/dispatch/engine_dispatch.hpp"
+#include "opskit/cr/dispatch/local/local_engine.hpp"
 #include "opskit/cr/lifecycle/requests.hpp"
 
 namespace fs = std::filesystem;
@@ -55,11 +56,12 @@ struct Fixture {
         return store->read([&](Tx& tx) { return get_container(tx, *get_request(tx, r.uuid).container_uuid); });
     }
     DispatchSummary dispatch_once() {
-        DispatchOptions o;
-        o.poll_interval = Duration(50);
+        LocalEngineOptions o;
         o.kill_grace = Duration(500);
-        Dispatcher d(*store, o);
-        return d.run();
+        const auto engine = make_local_engine(*store, o);
+        EngineDispatchOptions d;
+        d.poll_interval = Duration(50);
+        return EngineDispatcher(*store, *engine, d).run();
     }
 };
 
@@ -76,9 +78,9 @@ TEST_CASE("holders: lock files tell a dead dispatcher from a live one", "[cr][di
     CHECK(holder_is_dead("lock:/nonexistent/crctl-holder.lock"));
     CHECK_FALSE(holder_is_dead("crctl"));
     Fixture f;
-    Dispatcher d(*f.store, DispatchOptions{});
-    CHECK(d.holder().rfind("lock:", 0) == 0);
-    CHECK_FALSE(holder_is_dead(d.holder()));
+    const auto engine = make_local_engine(*f.store, LocalEngineOptions{});
+    CHECK(engine->holder().rfind("lock:", 0) == 0);
+    CHECK_FALSE(holder_is_dead(engine->holder()));
 }
 
 TEST_CASE("log collections keep every attempt in its own folder", "[cr][dispatch]") {
@@ -178,4 +180,25 @@ TEST_CASE("max_run_time stops the container and cancels it", "[cr][dispatch][bwr
     const auto c = f.container_of(r);
     CHECK(c.state == ContainerState::cancelled);
     CHECK(c.runtime_status.value("error", "").find("max_run_time") != std::string::npos);
+}
+
+TEST_CASE("a runtime program that cannot run leaves the container Queued and says unavailable", "[cr][dispatch]") {
+    Fixture f;
+    const auto r = f.submit({"true"});
+    LocalEngineOptions o;
+    o.program = (f.dir / "no-such-bwrap").string();
+    const auto engine = make_local_engine(*f.store, o);
+    EngineDispatcher d(*f.store, *engine, EngineDispatchOptions{});
+    try {
+        d.run();
+        FAIL("run() returned");
+    } catch (const opskit::Error& e) {
+        CHECK(e.kind() == ErrorKind::unavailable);
+        CHECK(std::string(e.what()).find("no-such-bwrap") != std::string::npos);
+    }
+    const auto c = f.container_of(r);
+    CHECK(c.state == ContainerState::queued);
+    CHECK(c.lock_count == 1);
+    CHECK(c.runtime_status.value("error", "").find("no-such-bwrap") != std::string::npos);
+    CHECK_FALSE(fs::exists(f.store->data_dir() / "work" / c.uuid));
 }

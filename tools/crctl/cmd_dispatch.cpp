@@ -12,7 +12,7 @@
 #include "commands.hpp"
 #include "store_cli.hpp"
 #include "opskit/core/term.hpp"
-#include "opskit/cr/dispatch/local/dispatch.hpp"
+#include "opskit/cr/dispatch/dispatch.hpp"
 #include "opskit/cr/dispatch/dispatch_config.hpp"
 #include "opskit/cr/dispatch/engine_dispatch.hpp"
 
@@ -47,23 +47,13 @@ void set_dispatch_command(CLI::App& app, cli::Context& ctx) {
         };
         Result result;
         result.columns = {{"uuid", "UUID"}, {"state", "STATE"}, {"exit_code", "EXIT"}, {"output", "OUTPUT"}, {"note", "NOTE"}};
-        if (engine_name != "local") {
-            auto engine = cr::remote_engine_from(ctx.config(), store, engine_name);
-            auto eopts = cr::engine_dispatch_options_from(ctx.config());
-            eopts.follow = opts->follow;
-            eopts.on_event = on_event;
-            const auto lock = cr::acquire_dispatch_lock(store, std::nullopt);
-            cr::EngineDispatcher dispatcher(store, *engine, std::move(eopts));
-            result.value = dispatcher.run().to_json();
-            result.table_value = result.value["containers"];
-            return result;
-        }
-        auto options = cr::dispatch_options_from(ctx.config());
+        auto options = cr::engine_dispatch_options_from(ctx.config());
         options.follow = opts->follow;
         if (!opts->partition.empty()) options.partition = opts->partition;
         options.on_event = on_event;
         const auto lock = cr::acquire_dispatch_lock(store, options.partition);
-        cr::Dispatcher dispatcher(store, std::move(options));
+        auto engine = cr::engine_from(ctx.config(), store, engine_name);
+        cr::EngineDispatcher dispatcher(store, *engine, std::move(options));
         result.value = dispatcher.run().to_json();
         result.table_value = result.value["containers"];
         return result;

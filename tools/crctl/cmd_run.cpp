@@ -18,7 +18,7 @@
 #include "opskit/core/term.hpp"
 #include "opskit/cr/collections/collection.hpp"
 #include "opskit/cr/lifecycle/containers.hpp"
-#include "opskit/cr/dispatch/local/dispatch.hpp"
+#include "opskit/cr/dispatch/dispatch.hpp"
 #include "opskit/cr/dispatch/dispatch_config.hpp"
 #include "opskit/cr/dispatch/engine_dispatch.hpp"
 #include "opskit/core/process.hpp"
@@ -61,7 +61,7 @@ void set_run_command(CLI::App& app, cli::Context& ctx) {
         if (opts->engine == "local") opts->local = true;
         auto store = open_store(ctx);
         std::unique_ptr<cr::Engine> engine;
-        if (opts->engine == "slurm") engine = cr::remote_engine_from(cfg, store, opts->engine);
+        if (opts->engine == "slurm") engine = cr::engine_from(cfg, store, opts->engine);
         auto request = store.write([&](cr::Tx& tx) { return cr::create_request(tx, spec, cr::Caller::from_environment()); });
         const bool reused = request.state == cr::RequestState::final_;
         audit("run", request.uuid, "committed", request.container_uuid ? *request.container_uuid : "");
@@ -90,10 +90,11 @@ void set_run_command(CLI::App& app, cli::Context& ctx) {
             if (opts->local && request.container_uuid && !cr::dispatcher_is_serving(store)) {
                 const auto c = store.read([&](cr::Tx& tx) { return cr::find_container(tx, *request.container_uuid); });
                 if (c && c->state == cr::ContainerState::queued && c->priority > 0) {
-                    auto options = cr::dispatch_options_from(cfg);
+                    const auto local = cr::engine_from(cfg, store, "local");
+                    auto options = cr::engine_dispatch_options_from(cfg);
                     options.only_container = c->uuid;
                     options.on_event = [](std::string_view line) { progress(line); };
-                    cr::Dispatcher dispatcher(store, std::move(options));
+                    cr::EngineDispatcher dispatcher(store, *local, std::move(options));
                     const auto summary = dispatcher.run();
                     request = store.read([&](cr::Tx& tx) { return cr::get_request(tx, request.uuid); });
                     if (!summary.containers.empty()) continue;  // ran (or settled) it: look again

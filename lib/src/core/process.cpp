@@ -123,6 +123,17 @@ void install_interrupt_handlers() {
 int interrupted_by() noexcept { return g_signal.load(); }
 int interrupt_fd() noexcept { return g_wake[0]; }
 
+void sleep_unless_interrupted(Duration d) {
+    if (d.count() <= 0 || g_signal.load() != 0) return;
+    const int ms = static_cast<int>(std::min<std::int64_t>(d.count(), 1 << 30));
+    if (g_wake[0] >= 0) {
+        pollfd p{g_wake[0], POLLIN, 0};
+        ::poll(&p, 1, ms);
+    } else {
+        std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+    }
+}
+
 void reraise_interrupt() {
     const int sig = g_signal.load();
     if (sig != 0) {

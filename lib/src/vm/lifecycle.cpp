@@ -3,8 +3,6 @@
 // lifecycle_destroy.cpp, snapshots in lifecycle_snapshot.cpp.
 #include "opskit/vm/lifecycle.hpp"
 
-#include <poll.h>
-
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -22,14 +20,6 @@ namespace opskit::vm {
 namespace {
 
 using Steady = std::chrono::steady_clock;
-
-// Sleeps up to `d`, waking early when the process is interrupted.
-void nap(Duration d) {
-    pollfd pfd{interrupt_fd(), POLLIN, 0};
-    const int ms = static_cast<int>(std::max<std::int64_t>(1, d.count()));
-    if (pfd.fd >= 0) ::poll(&pfd, 1, ms);
-    else std::this_thread::sleep_for(std::chrono::milliseconds(ms));
-}
 
 void check_interrupt(std::string_view what, const std::string& vm) {
     if (interrupted_by() != 0) throw Error(ErrorKind::failed, what, vm, "interrupted");
@@ -144,7 +134,7 @@ VmState Lifecycle::poll_until(const std::string& vm, const std::function<bool(Vm
         if (done(s) || Steady::now() >= deadline) return s;
         check_interrupt("wait", vm);
         const auto left = std::chrono::duration_cast<Duration>(deadline - Steady::now());
-        nap(std::min(m_options.poll_interval, std::max(Duration(1), left)));
+        sleep_unless_interrupted(std::min(m_options.poll_interval, std::max(Duration(1), left)));
     }
 }
 

@@ -107,6 +107,8 @@ void install_interrupt_handlers();
 int interrupted_by() noexcept;
 /// A file descriptor that becomes readable once an interrupt arrives (for poll loops).
 int interrupt_fd() noexcept;
+/// Sleeps up to `d`, returning early once an interrupt arrives (at once if one already has).
+void sleep_unless_interrupted(Duration d);
 /// Resets the handler for the signal received and re-raises it, so our parent sees how we died.
 [[noreturn]] void reraise_interrupt();
 

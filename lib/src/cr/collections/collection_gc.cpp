@@ -9,7 +9,7 @@
 #include "opskit/core/audit.hpp"
 #include "opskit/core/error.hpp"
 #include "opskit/cr/collections/collection.hpp"
-#include "opskit/cr/dispatch/local/dispatch.hpp"
+#include "opskit/cr/dispatch/dispatch.hpp"
 
 namespace fs = std::filesystem;
 

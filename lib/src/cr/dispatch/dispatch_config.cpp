@@ -1,4 +1,4 @@
-// The crctl config section → StoreOptions / DispatchOptions (see dispatch_config.hpp).
+// The crctl config section → store options, engines and loop options (see dispatch_config.hpp).
 #include "opskit/cr/dispatch/dispatch_config.hpp"
 
 #include <algorithm>
@@ -27,13 +27,12 @@ StoreOptions store_options_from(const Config& config) {
     return o;
 }
 
-DispatchOptions dispatch_options_from(const Config& config) {
-    DispatchOptions d;
+LocalEngineOptions local_engine_options_from(const Config& config) {
+    LocalEngineOptions d;
     d.runtime = parse_runtime_kind(config.get_string("crctl.runtime"));
     if (config.is_set("crctl.runtime_program")) d.program = config.get_string("crctl.runtime_program");
     d.engine_extra_args = config.get_list("crctl.engine_args");
     d.max_parallel = static_cast<int>(config.get_int("crctl.max_parallel"));
-    d.poll_interval = config.get_duration("crctl.poll_interval");
     d.kill_grace = config.get_duration("crctl.kill_grace");
     return d;
 }
@@ -51,8 +50,9 @@ std::string engine_name_from(const Config& config) {
     return name;
 }
 
-std::unique_ptr<Engine> remote_engine_from(const Config& config, const Store& store, std::string_view name) {
-    if (name != "slurm") throw Error(ErrorKind::usage, "invalid engine", name, "expected slurm");
+std::unique_ptr<Engine> engine_from(const Config& config, const Store& store, std::string_view name) {
+    if (name == "local") return make_local_engine(store, local_engine_options_from(config));
+    if (name != "slurm") throw Error(ErrorKind::usage, "invalid engine", name, "expected local or slurm");
     SlurmOptions o;
     o.sbatch = config.get_string("crctl.slurm_sbatch");
     o.squeue = config.get_string("crctl.slurm_squeue");
@@ -63,7 +63,7 @@ std::unique_ptr<Engine> remote_engine_from(const Config& config, const Store& st
     if (config.is_set("crctl.spool")) o.spool = std::filesystem::absolute(config.get_string("crctl.spool"));
     if (config.is_set("crctl.slurm_crctl")) o.crctl_program = config.get_string("crctl.slurm_crctl");
     o.data_dir = std::filesystem::absolute(store.data_dir());
-    const auto d = dispatch_options_from(config);
+    const auto d = local_engine_options_from(config);
     o.runtime = d.runtime;
     o.runtime_program = d.program;
     o.engine_args = d.engine_extra_args;

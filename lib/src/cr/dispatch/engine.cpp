@@ -1,5 +1,7 @@
-// Names of the engine interface's enums (see engine.hpp).
+// The engine interface's enum names and default wait (see engine.hpp).
 #include "opskit/cr/dispatch/engine.hpp"
+
+#include "opskit/core/process.hpp"
 
 namespace opskit::cr {
 
@@ -12,5 +14,7 @@ std::string_view to_string(JobPhase phase) noexcept {
     }
     return "unknown";
 }
+
+void Engine::wait(Duration max) { sleep_unless_interrupted(max); }
 
 }  // namespace opskit::cr

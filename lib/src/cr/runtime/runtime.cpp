@@ -177,4 +177,11 @@ PreparedMounts prepare_mounts(const RunSpec& spec, const fs::path& work_dir, con
     return out;
 }
 
+std::vector<std::string> runtime_argv(const RunSpec& spec, const PreparedMounts& mounts, const EngineOptions& runtime,
+                                      const RootLayout* layout) {
+    if (runtime.kind != RuntimeKind::host) return engine_argv(spec, mounts, runtime);
+    if (layout) return sandbox_argv(spec, mounts, *layout, SandboxOptions{runtime.program});
+    return sandbox_argv(spec, mounts, scan_root(spec.image == "host" ? "/" : spec.image), SandboxOptions{runtime.program});
+}
+
 }  // namespace opskit::cr

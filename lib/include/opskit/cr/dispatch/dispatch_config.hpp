@@ -7,9 +7,9 @@
 #include <memory>
 #include <string_view>
 
-#include "opskit/cr/dispatch/local/dispatch.hpp"
 #include "opskit/cr/dispatch/engine.hpp"
 #include "opskit/cr/dispatch/engine_dispatch.hpp"
+#include "opskit/cr/dispatch/local/local_engine.hpp"
 #include "opskit/cr/store/store.hpp"
 
 namespace opskit::cr {
@@ -19,9 +19,10 @@ namespace opskit::cr {
 /// configured, container_image is resolved to the engine's image id at commit.
 StoreOptions store_options_from(const Config& config);
 
-/// Dispatcher options from `crctl.runtime`, `crctl.runtime_program`, `crctl.engine_args`,
-/// `crctl.max_parallel`, `crctl.poll_interval`, `crctl.kill_grace`.
-DispatchOptions dispatch_options_from(const Config& config);
+/// Local engine options from `crctl.runtime`, `crctl.runtime_program`, `crctl.engine_args`,
+/// `crctl.max_parallel`, `crctl.kill_grace` (the runtime keys also choose the node-local
+/// runtime of remote engines).
+LocalEngineOptions local_engine_options_from(const Config& config);
 
 /// The engines `crctl.engine` accepts, in the order help and completion list them.
 const std::vector<std::string>& engine_names();
@@ -29,9 +30,10 @@ const std::vector<std::string>& engine_names();
 /// `local` or `slurm`; anything else → Error(usage) naming it.
 std::string engine_name_from(const Config& config);
 
-/// The remote engine `name` (`slurm`) from `crctl.spool`, `crctl.slurm_*` and the runtime
-/// keys (the node-local runtime); a bad sbatch_args entry or a missing spool → Error(usage).
-std::unique_ptr<Engine> remote_engine_from(const Config& config, const Store& store, std::string_view name);
+/// The engine `name`: `local` from the runtime keys, `slurm` from `crctl.spool`,
+/// `crctl.slurm_*` and the runtime keys (the node-local runtime); a bad sbatch_args entry or
+/// a missing spool → Error(usage).
+std::unique_ptr<Engine> engine_from(const Config& config, const Store& store, std::string_view name);
 
 /// Loop options from `crctl.poll_interval` and `crctl.submit_backoff`.
 EngineDispatchOptions engine_dispatch_options_from(const Config& config);

@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "opskit/core/units.hpp"
 #include "opskit/cr/lifecycle/model.hpp"
 #include "opskit/cr/runtime/runtime.hpp"
 
@@ -90,8 +91,10 @@ public:
     /// jobs it changed.
     virtual int reprioritise(const std::vector<EngineJob>& jobs,
                              const std::vector<std::pair<std::string, std::int64_t>>& wanted) = 0;
-    /// Stops and removes one job (TERM, then kill after the engine's grace).
-    virtual void cancel(const EngineJob& job) = 0;
+    /// Stops and removes one job (TERM, then kill after the engine's grace). Returns what the
+    /// job left behind (its log so far) when the engine has it at once, as the local engine
+    /// does after waiting for the process; nullopt otherwise.
+    virtual std::optional<JobOutcome> cancel(const EngineJob& job) = 0;
     /// The outcome of an ended (or vanished) job; nullopt when nothing was reported (a job
     /// that vanished without a word).
     virtual std::optional<JobOutcome> outcome(const EngineJob& job) = 0;
@@ -101,8 +104,13 @@ public:
     /// constraint (Slurm accepts a job no partition can hold and leaves it pending with reason
     /// PartitionConfig). The loop then cancels the job and the container, as for impossible().
     virtual std::optional<std::string> never_starts(const EngineJob& /*job*/) const { return std::nullopt; }
-    /// Drops what the engine keeps for a finished container (spool folder, work dir).
+    /// Drops what the engine keeps for a finished container (spool folder, work dir, a
+    /// leftover runtime container).
     virtual void forget(std::string_view uuid) = 0;
+    /// Waits up to `max` for one of our jobs to change, returning early on an interrupt. A
+    /// remote engine cannot tell without polling, so it just sleeps; the local engine wakes
+    /// as soon as a child exits.
+    virtual void wait(Duration max);
 };
 
 }  // namespace opskit::cr

@@ -111,6 +111,12 @@ struct EngineOptions {
 /// minimum (6 MiB).
 std::vector<std::string> engine_argv(const RunSpec& spec, const PreparedMounts& mounts, const EngineOptions& options);
 
+/// The argv that runs `spec` with `runtime`: for RuntimeKind::host the sandbox over `layout`
+/// (the image's root is scanned when none is given) with `runtime.program` as bwrap, else
+/// engine_argv(). One choice for the local engine and the node side of remote engines.
+std::vector<std::string> runtime_argv(const RunSpec& spec, const PreparedMounts& mounts, const EngineOptions& runtime,
+                                      const RootLayout* layout = nullptr);
+
 /// The engine's image id for `image` (`podman image inspect --format {{.Id}}`); unknown image
 /// → Error(usage) naming it; engine not runnable → Error(unavailable).
 std::string resolve_engine_image(const EngineOptions& options, std::string_view image);

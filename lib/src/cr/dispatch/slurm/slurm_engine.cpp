@@ -182,7 +182,7 @@ public:
         return std::max(0, sent - refused);
     }
 
-    void cancel(const EngineJob& job) override {
+    std::optional<JobOutcome> cancel(const EngineJob& job) override {
         ProcessSpec ps;
         // scancel sends SIGTERM to a running job, then SIGKILL after Slurm's KillWait grace.
         ps.argv = {m_opt.scancel};
@@ -192,6 +192,7 @@ public:
         const auto r = run_process(std::move(ps));
         if (!r.success() && says_unavailable(r.err))
             throw Error(ErrorKind::unavailable, "cannot cancel a Slurm job", job.job_id.empty() ? job.uuid : job.job_id, first_line(r.err));
+        return std::nullopt;  // the node writes what it had when the signal reaches it
     }
 
     std::optional<JobOutcome> outcome(const EngineJob& job) override {

@@ -53,18 +53,12 @@ int exec_from_spool(const Spool& spool, std::string_view uuid) {
     ProcessResult result;
     try {
         const auto mounts = prepare_mounts(rec.spec, work, storage);
-        const std::string program = rec.program.empty() ? default_runtime_program(rec.runtime) : rec.program;
+        EngineOptions runtime;
+        runtime.kind = rec.runtime;
+        runtime.program = rec.program.empty() ? default_runtime_program(rec.runtime) : rec.program;
+        runtime.extra_args = rec.engine_args;
         ProcessSpec ps;
-        if (rec.runtime == RuntimeKind::host) {
-            ps.argv = sandbox_argv(rec.spec, mounts, scan_root(rec.spec.image == "host" ? "/" : rec.spec.image),
-                                   SandboxOptions{program});
-        } else {
-            EngineOptions eo;
-            eo.kind = rec.runtime;
-            eo.program = program;
-            eo.extra_args = rec.engine_args;
-            ps.argv = engine_argv(rec.spec, mounts, eo);
-        }
+        ps.argv = runtime_argv(rec.spec, mounts, runtime);
         ps.stdout_file = dir / "log" / "stdout.txt";
         ps.stderr_file = dir / "log" / "stderr.txt";
         ps.die_with_parent = true;
