@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "opskit/core/audit.hpp"
+#include "opskit/core/error.hpp"
 #include "opskit/core/fs.hpp"
 #include "opskit/core/redact.hpp"
 #include "opskit/core/term.hpp"
@@ -78,4 +79,19 @@ TEST_CASE("atomic private writes", "[core][fs]") {
     CHECK((st.st_mode & 0777) == 0600);
     CHECK(fs::directory_iterator(dir / "a/b") != fs::directory_iterator());
     CHECK(std::distance(fs::directory_iterator(dir / "a/b"), fs::directory_iterator()) == 1);  // no temp left
+}
+
+TEST_CASE("read_file names a missing file while read_file_or_empty answers empty", "[core][fs]") {
+    const opskit_test::TempDir tmp{"opskit-fs"};
+    const auto missing = tmp.path / "never-written.txt";
+    try {
+        (void)read_file(missing);
+        FAIL("read_file of a missing file returned");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::not_found);
+        CHECK_THAT(e.what(), Catch::Matchers::Contains("never-written.txt"));
+    }
+    CHECK(read_file_or_empty(missing).empty());
+    write_file_atomic(tmp.path / "log.txt", "line\n");
+    CHECK(read_file_or_empty(tmp.path / "log.txt") == "line\n");
 }

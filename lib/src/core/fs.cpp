@@ -65,6 +65,14 @@ std::string read_file(const fs::path& file) {
     return ss.str();
 }
 
+std::string read_file_or_empty(const fs::path& file) {
+    try {
+        return read_file(file);
+    } catch (const Error&) {
+        return {};
+    }
+}
+
 fs::path xdg_home(std::string_view kind) {
     const std::string var = "XDG_" + std::string(kind) + "_HOME";
     if (const char* v = std::getenv(var.c_str()); v && *v == '/') return v;

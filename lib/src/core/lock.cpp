@@ -132,13 +132,7 @@ bool lock_is_held(const fs::path& file) {
 }
 
 std::optional<LockOwner> read_lock_owner(const fs::path& file) {
-    std::string text;
-    try {
-        text = read_file(file);
-    } catch (const Error&) {
-        return std::nullopt;
-    }
-    const auto j = Json::parse(text, nullptr, false);
+    const auto j = Json::parse(read_file_or_empty(file), nullptr, false);
     if (!j.is_object()) return std::nullopt;
     LockOwner o;
     o.pid = j.value("pid", 0L);

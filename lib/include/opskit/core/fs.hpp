@@ -17,6 +17,10 @@ void write_file_atomic(const std::filesystem::path& file, std::string_view conte
 /// Reads a whole file; Error(not_found) if missing, Error(failed) on other errors.
 std::string read_file(const std::filesystem::path& file);
 
+/// Reads a whole file, or "" when it is missing or unreadable: for logs and records that a
+/// child may not have written (yet), where absence is an ordinary answer, not an error.
+std::string read_file_or_empty(const std::filesystem::path& file);
+
 /// `$XDG_<kind>_HOME` or its default under $HOME (kind: CONFIG, STATE, DATA, CACHE).
 std::filesystem::path xdg_home(std::string_view kind);
 

@@ -17,14 +17,6 @@ namespace opskit::cr {
 
 namespace {
 
-std::string read_or_empty(const fs::path& file) {
-    try {
-        return read_file(file);
-    } catch (const Error&) {
-        return {};
-    }
-}
-
 std::string lock_key(const Store& store) { return sha256_hex(fs::absolute(store.path()).lexically_normal().string()).substr(0, 16); }
 
 }  // namespace
@@ -92,7 +84,7 @@ EarlierAttempts earlier_attempts(Store& store, const CollectionStorage& storage,
         const auto sub = fmt::format("log for container {}/", uuid);
         AttemptFiles files;
         for (const auto& f : m.files)
-            if (f.path.rfind(sub, 0) == 0) files.emplace_back(f.path.substr(sub.size()), read_or_empty(dir / f.path));
+            if (f.path.rfind(sub, 0) == 0) files.emplace_back(f.path.substr(sub.size()), read_file_or_empty(dir / f.path));
         out.emplace_back(uuid, std::move(files));
     }
     return out;
@@ -101,8 +93,8 @@ EarlierAttempts earlier_attempts(Store& store, const CollectionStorage& storage,
 std::string log_tail(const CollectionStorage& storage, std::string_view log_pdh, std::size_t lines) {
     if (!storage.contains(log_pdh)) return {};
     const auto dir = storage.content_dir(log_pdh);
-    std::string text = read_or_empty(dir / "stderr.txt");
-    if (text.empty()) text = read_or_empty(dir / "stdout.txt");
+    std::string text = read_file_or_empty(dir / "stderr.txt");
+    if (text.empty()) text = read_file_or_empty(dir / "stdout.txt");
     std::size_t pos = text.size();
     if (pos > 0 && text.back() == '\n') --pos;
     for (std::size_t n = 0; n < lines && pos != std::string::npos && pos > 0; ++n) pos = text.rfind('\n', pos - 1);

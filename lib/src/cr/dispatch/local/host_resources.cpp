@@ -57,12 +57,9 @@ HostResources read_host_resources(const std::filesystem::path& proc) {
         r.vcpus = CPU_COUNT(&set);
     } else {
         int n = 0;
-        try {
-            const auto info = read_file(proc / "cpuinfo");
-            for (std::size_t pos = info.find("processor"); pos != std::string::npos; pos = info.find("processor", pos + 1))
-                ++n;
-        } catch (const Error&) {
-        }
+        const auto info = read_file_or_empty(proc / "cpuinfo");
+        for (std::size_t pos = info.find("processor"); pos != std::string::npos; pos = info.find("processor", pos + 1))
+            ++n;
         r.vcpus = n > 0 ? n : 1;
     }
     return r;

@@ -31,14 +31,6 @@ long steady_ms() {
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count());
 }
 
-std::string read_or_empty(const fs::path& file) {
-    try {
-        return read_file(file);
-    } catch (const Error&) {
-        return {};
-    }
-}
-
 void remove_tree(const fs::path& dir) {
     std::error_code ec;
     fs::remove_all(dir, ec);
@@ -191,8 +183,8 @@ public:
         else if (r.term_signal != 0) o.exit_code = 128 + r.term_signal;
         if (job.stopped) o.error = "stopped by the dispatcher";
         else o.output_dir = job.mounts.output_source;
-        o.stdout_text = read_or_empty(job.work_dir / "log" / "stdout.txt");
-        o.stderr_text = read_or_empty(job.work_dir / "log" / "stderr.txt");
+        o.stdout_text = read_file_or_empty(job.work_dir / "log" / "stdout.txt");
+        o.stderr_text = read_file_or_empty(job.work_dir / "log" / "stderr.txt");
         o.started_at = job.started_text;
         o.finished_at = to_rfc3339(now_ms());
         o.run_log = run_log(ej.uuid, job, *o.finished_at, o.exit_code);

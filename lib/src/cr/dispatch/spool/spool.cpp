@@ -236,11 +236,7 @@ std::optional<FinishedRecord> Spool::read_finished(std::string_view uuid) const 
 }
 
 std::string Spool::read_log(std::string_view uuid, std::string_view stream) const {
-    try {
-        return read_file(dir(uuid) / "log" / fmt::format("{}.txt", stream));
-    } catch (const Error&) {
-        return {};
-    }
+    return read_file_or_empty(dir(uuid) / "log" / fmt::format("{}.txt", stream));
 }
 
 void Spool::remove(std::string_view uuid) const {
