@@ -25,6 +25,7 @@ namespace {
 /// Between passes while the local engine runs something: how soon priority 0 and
 /// max_run_time are noticed (a child's exit wakes the loop at once).
 constexpr Duration k_live_check{200};
+constexpr std::int64_t k_queue_page = 256;  // containers per read of the dispatch queue
 
 std::int64_t epoch_ms() { return static_cast<std::int64_t>(now_ms().time_since_epoch().count()); }
 
@@ -196,6 +197,105 @@ void EngineDispatcher::ingest(const Container& c, const EngineJob* job, const Jo
     }
 }
 
+std::optional<std::string> EngineDispatcher::submit_queued(const std::map<std::string, const EngineJob*>& job_of,
+                                                           std::vector<std::pair<std::string, Json>>& status_updates,
+                                                           std::int64_t now) {
+    const std::string holder = m_engine.holder();
+    std::optional<std::string> unavailable;
+    // The queue is read a page at a time: with 100k queued and the head waiting for room, a
+    // pass reads one page, not 100k rows.
+    bool stop = false;
+    std::optional<QueuePosition> after;
+    while (!stop) {
+        const auto queue = m_store.read([&](Tx& tx) { return queued_page(tx, after, k_queue_page); });
+        if (queue.empty()) break;
+        after = QueuePosition{queue.back().priority, queue.back().created_at, queue.back().uuid};
+        for (const auto& q : queue) {
+            if (m_opt.only_container && q.uuid != *m_opt.only_container) continue;
+            if (q.runtime_status.contains("retry_after_ms") && q.runtime_status["retry_after_ms"].is_number_integer() &&
+                q.runtime_status["retry_after_ms"].get<std::int64_t>() > now)
+                continue;
+            if (job_of.count(q.uuid)) continue;  // its stale job is being cancelled above
+            std::optional<std::string> impossible;
+            RunSpec spec;
+            try {
+                spec = run_spec_from(q, m_store.path());
+                if (!serves_partition(spec, m_opt.partition)) continue;
+                impossible = m_engine.impossible(spec);
+            } catch (const Error& e) {
+                if (e.kind() == ErrorKind::unavailable) throw;
+                impossible = e.what();
+            }
+            if (!impossible && !m_engine.has_room(spec)) {  // head of line waits
+                stop = true;
+                break;
+            }
+            Container c;
+            try {
+                c = m_store.write([&](Tx& tx) { return lock_container(tx, q.uuid, holder); });
+            } catch (const Error& e) {
+                if (e.kind() == ErrorKind::conflict || e.kind() == ErrorKind::not_found) continue;
+                throw;
+            }
+            std::string cancel_why;
+            if (impossible) {
+                cancel_why = *impossible;
+            } else {
+                try {
+                    const auto job = m_engine.submit(c, spec, c.priority);
+                    audit("dispatch.submit", c.uuid, "ok", fmt::format("engine={} job={}", m_engine.name(), job.job_id));
+                    ++m_acted;
+                    ++m_live;
+                    if (job.phase == JobPhase::running) {  // the local engine starts at once
+                        m_store.write([&](Tx& tx) {
+                            start_container(tx, c.uuid, holder);
+                            ContainerReport rep;
+                            rep.runtime_status = job_status(m_engine, job);
+                            set_progress(tx, c.uuid, holder, rep);
+                        });
+                        ++m_summary.started;
+                        event(fmt::format("{}: started ({} job {})", c.uuid, m_engine.name(), job.job_id));
+                    } else {
+                        status_updates.emplace_back(c.uuid, job_status(m_engine, job));
+                        event(fmt::format("{}: submitted ({} job {})", c.uuid, m_engine.name(), job.job_id));
+                    }
+                    continue;
+                } catch (const Error& e) {
+                    if (e.kind() == ErrorKind::usage) {
+                        cancel_why = e.what();
+                    } else {
+                        const bool down = e.kind() == ErrorKind::unavailable;
+                        Json st{{"error", e.what()}, {"engine", std::string(m_engine.name())}};
+                        if (!down) st["retry_after_ms"] = now + m_opt.backoff.count();
+                        m_store.write([&](Tx& tx) { unlock_container(tx, c.uuid, holder, st); });
+                        audit("dispatch.submit", c.uuid, "failed", e.what());
+                        event(fmt::format("{}: queued again: {}", c.uuid, e.what()));
+                        if (down) {
+                            unavailable = e.what();
+                            stop = true;
+                            break;
+                        }
+                        continue;
+                    }
+                }
+            }
+            ++m_summary.impossible;
+            const auto log = store_log(c, "", "", fmt::format("{} not started: {}\n", now_text(), cancel_why));
+            m_store.write([&](Tx& tx) {
+                ContainerReport rep;
+                rep.log = log;
+                rep.runtime_status = Json{{"error", cancel_why}};
+                cancel_container(tx, c.uuid, holder, rep);
+            });
+            audit("dispatch.cancel", c.uuid, "cancelled", cancel_why);
+            event(fmt::format("{}: cancelled: {}", c.uuid, cancel_why));
+            note(c.uuid, "Cancelled", std::nullopt, std::nullopt, log, cancel_why);
+        }
+        if (static_cast<std::int64_t>(queue.size()) < k_queue_page) break;
+    }
+    return unavailable;
+}
+
 DispatchSummary EngineDispatcher::pass() {
     const std::string holder = m_engine.holder();
     m_acted = 0;
@@ -297,87 +397,7 @@ DispatchSummary EngineDispatcher::pass() {
     m_engine.reprioritise(jobs, wanted);
 
     // 6. Submit what is queued, highest priority first, while the engine has room.
-    bool unavailable = false;
-    std::string unavailable_why;
-    const auto queue = m_store.read([&](Tx& tx) { return queued_containers(tx); });
-    for (const auto& q : queue) {
-        if (m_opt.only_container && q.uuid != *m_opt.only_container) continue;
-        if (q.runtime_status.contains("retry_after_ms") && q.runtime_status["retry_after_ms"].is_number_integer() &&
-            q.runtime_status["retry_after_ms"].get<std::int64_t>() > now)
-            continue;
-        if (job_of.count(q.uuid)) continue;  // its stale job is being cancelled above
-        std::optional<std::string> impossible;
-        RunSpec spec;
-        try {
-            spec = run_spec_from(q, m_store.path());
-            if (!serves_partition(spec, m_opt.partition)) continue;
-            impossible = m_engine.impossible(spec);
-        } catch (const Error& e) {
-            if (e.kind() == ErrorKind::unavailable) throw;
-            impossible = e.what();
-        }
-        if (!impossible && !m_engine.has_room(spec)) break;  // head of line waits
-        Container c;
-        try {
-            c = m_store.write([&](Tx& tx) { return lock_container(tx, q.uuid, holder); });
-        } catch (const Error& e) {
-            if (e.kind() == ErrorKind::conflict || e.kind() == ErrorKind::not_found) continue;
-            throw;
-        }
-        std::string cancel_why;
-        if (impossible) {
-            cancel_why = *impossible;
-        } else {
-            try {
-                const auto job = m_engine.submit(c, spec, c.priority);
-                audit("dispatch.submit", c.uuid, "ok", fmt::format("engine={} job={}", m_engine.name(), job.job_id));
-                ++m_acted;
-                ++m_live;
-                if (job.phase == JobPhase::running) {  // the local engine starts at once
-                    m_store.write([&](Tx& tx) {
-                        start_container(tx, c.uuid, holder);
-                        ContainerReport rep;
-                        rep.runtime_status = job_status(m_engine, job);
-                        set_progress(tx, c.uuid, holder, rep);
-                    });
-                    ++m_summary.started;
-                    event(fmt::format("{}: started ({} job {})", c.uuid, m_engine.name(), job.job_id));
-                } else {
-                    status_updates.emplace_back(c.uuid, job_status(m_engine, job));
-                    event(fmt::format("{}: submitted ({} job {})", c.uuid, m_engine.name(), job.job_id));
-                }
-                continue;
-            } catch (const Error& e) {
-                if (e.kind() == ErrorKind::usage) {
-                    cancel_why = e.what();
-                } else {
-                    const bool down = e.kind() == ErrorKind::unavailable;
-                    Json st{{"error", e.what()}, {"engine", std::string(m_engine.name())}};
-                    if (!down) st["retry_after_ms"] = now + m_opt.backoff.count();
-                    m_store.write([&](Tx& tx) { unlock_container(tx, c.uuid, holder, st); });
-                    audit("dispatch.submit", c.uuid, "failed", e.what());
-                    event(fmt::format("{}: queued again: {}", c.uuid, e.what()));
-                    if (down) {
-                        unavailable = true;
-                        unavailable_why = e.what();
-                        break;
-                    }
-                    continue;
-                }
-            }
-        }
-        ++m_summary.impossible;
-        const auto log = store_log(c, "", "", fmt::format("{} not started: {}\n", now_text(), cancel_why));
-        m_store.write([&](Tx& tx) {
-            ContainerReport rep;
-            rep.log = log;
-            rep.runtime_status = Json{{"error", cancel_why}};
-            cancel_container(tx, c.uuid, holder, rep);
-        });
-        audit("dispatch.cancel", c.uuid, "cancelled", cancel_why);
-        event(fmt::format("{}: cancelled: {}", c.uuid, cancel_why));
-        note(c.uuid, "Cancelled", std::nullopt, std::nullopt, log, cancel_why);
-    }
+    const auto unavailable = submit_queued(job_of, status_updates, now);
 
     // 7. What `container show` says about waiting jobs, in one transaction.
     if (!status_updates.empty()) {
@@ -393,8 +413,7 @@ DispatchSummary EngineDispatcher::pass() {
             }
         });
     }
-    m_summary.queue_depth = m_store.read([](Tx& tx) { return count_queued(tx); });
-    if (unavailable) throw Error(ErrorKind::unavailable, "engine unavailable", m_engine.name(), unavailable_why);
+    if (unavailable) throw Error(ErrorKind::unavailable, "engine unavailable", m_engine.name(), *unavailable);
     return m_summary;
 }
 
@@ -420,12 +439,20 @@ void EngineDispatcher::stop_all(const std::string& why) {
     }
 }
 
+DispatchSummary EngineDispatcher::finished() {
+    m_summary.queue_depth = m_store.read([](Tx& tx) { return count_queued(tx); });
+    return m_summary;
+}
+
 DispatchSummary EngineDispatcher::run_remote() {
-    if (!m_opt.follow) return pass();
+    if (!m_opt.follow) {
+        pass();
+        return finished();
+    }
     for (;;) {
         if (interrupted_by() != 0) {
             m_summary.interrupted = true;  // remote jobs keep running: the next dispatcher adopts them
-            return m_summary;
+            return finished();
         }
         try {
             pass();
@@ -465,7 +492,7 @@ DispatchSummary EngineDispatcher::run() {
         }
         throw;
     }
-    return m_summary;
+    return finished();
 }
 
 }  // namespace opskit::cr

@@ -90,6 +90,23 @@ std::vector<Container> queued_containers(Tx& tx, std::int64_t limit) {
     return list_containers(tx, ContainerFilter{ContainerState::queued, 1, std::nullopt, limit});
 }
 
+std::vector<Container> queued_page(Tx& tx, const std::optional<QueuePosition>& after, std::int64_t limit) {
+    if (!after) return queued_containers(tx, limit);
+    // Queue order is priority DESC, created_at, uuid: "after" is lower priority, or the same
+    // priority and later, spelled out so SQLite walks containers_by_queue from the position.
+    const std::string sql = detail::select_where(
+        detail::container_columns, "containers",
+        {{true, "state = 'Queued'"},
+         {true, "priority > 0"},
+         {true, "(priority < ?1 OR (priority = ?1 AND (created_at > ?2 OR (created_at = ?2 AND uuid > ?3))))"}},
+        "ORDER BY priority DESC, created_at, uuid LIMIT ?4");
+    auto st = tx.cached(sql);
+    st->bind(1, after->priority).bind(2, after->created_at).bind(3, after->uuid).bind(4, limit > 0 ? limit : std::int64_t{-1});
+    std::vector<Container> out;
+    while (st->step()) out.push_back(detail::read_container(*st));
+    return out;
+}
+
 std::int64_t count_queued(Tx& tx) {
     auto st = tx.cached("SELECT count(*) FROM containers WHERE state = 'Queued' AND priority > 0");
     st->step();

@@ -8,10 +8,13 @@
 // outlives its max_run_time. With a remote engine a pass never waits for jobs to end.
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "opskit/core/units.hpp"
@@ -35,7 +38,8 @@ class EngineDispatcher {
 public:
     EngineDispatcher(Store& store, Engine& engine, EngineDispatchOptions options);
     /// One pass. Error(unavailable) when the engine could not be asked (nothing is lost:
-    /// the next pass carries on).
+    /// the next pass carries on). The summary's queue_depth is counted by run() only, once,
+    /// when the run ends: a count of 100k queued rows per pass would cost more than the pass.
     DispatchSummary pass();
     /// `--once`: a remote engine makes one pass; the local engine makes passes until what it
     /// started has ended and nothing more fits. `--follow`: passes until interrupted (the
@@ -54,9 +58,15 @@ private:
     void cancel_live(const Container& c, const EngineJob& job, const std::string& why, std::optional<std::string> error);
     void ingest(const Container& c, const EngineJob* job, const JobOutcome& out);
     void vanished(const Container& c, const EngineJob* job);
+    /// Step 6 of a pass: locks and submits queued containers, highest priority first, until
+    /// the head of the line has no room. Returns why the engine is unavailable, if it is.
+    std::optional<std::string> submit_queued(const std::map<std::string, const EngineJob*>& job_of,
+                                             std::vector<std::pair<std::string, Json>>& status_updates, std::int64_t now);
     /// Stops every job this dispatcher runs and cancels its container (local engine, shutdown).
     void stop_all(const std::string& why);
     DispatchSummary run_remote();
+    /// The summary with queue_depth counted now (the end of a run).
+    DispatchSummary finished();
 
     Store& m_store;
     Engine& m_engine;

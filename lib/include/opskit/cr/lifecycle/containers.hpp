@@ -37,6 +37,18 @@ std::vector<Container> list_containers(Tx& tx, const ContainerFilter& filter = {
 /// Queued containers with priority > 0, highest priority first (the dispatch queue).
 std::vector<Container> queued_containers(Tx& tx, std::int64_t limit = 0);
 
+/// Where a page of the dispatch queue ended: the next page starts after this container.
+struct QueuePosition {
+    std::int64_t priority = 0;
+    std::int64_t created_at = 0;
+    std::string uuid;
+};
+/// The next `limit` containers of the dispatch queue after `after` (from the head when
+/// empty), in queue order. A dispatcher that stops at the head of the line reads one page,
+/// not the whole queue; the position holds across transactions, so locking containers
+/// between pages neither skips nor repeats one.
+std::vector<Container> queued_page(Tx& tx, const std::optional<QueuePosition>& after, std::int64_t limit);
+
 /// How many containers wait in the dispatch queue (Queued, priority > 0), every partition.
 std::int64_t count_queued(Tx& tx);
 
