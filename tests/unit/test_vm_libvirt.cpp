@@ -114,6 +114,30 @@ TEST_CASE_METHOD(Fixture, "a missing VM is not_found naming it, a bad URI is una
     CHECK(r.exit_code() == ExitCode::not_found);
 }
 
+TEST_CASE_METHOD(Fixture, "state() and list_states() agree with info() on what state_of reads", "[vm][libvirt]") {
+    std::set<std::string> seen;
+    for (const auto& light : backend->list_states()) {
+        const auto full = backend->info(light.name);
+        CHECK(state_of(light) == state_of(full));
+        CHECK(light.power == full.power);
+        CHECK(light.persistent == full.persistent);
+        CHECK(light.uuid == full.uuid);
+        CHECK(state_of(backend->state(light.name)) == state_of(full));
+        seen.insert(light.name);
+    }
+    CHECK(seen == std::set<std::string>{"app1", "batch-1", "batch-2", "db1", "web1"});
+}
+
+TEST_CASE_METHOD(Fixture, "every VM of a bulk stop reports the shutdown fallback, not only the first", "[vm][libvirt]") {
+    Lifecycle life(*backend, opts);
+    for (const auto* vm : {"web1", "batch-1", "batch-2"}) {
+        const auto r = life.stop(vm, {false, Duration(5000), false});
+        REQUIRE_FALSE(r.error);
+        CHECK(r.to_state == VmState::stopped);
+        CHECK(r.detail.find("power button flag not supported") != std::string::npos);
+    }
+}
+
 TEST_CASE_METHOD(Fixture, "stop and start are idempotent, the shutdown flag falls back to 0", "[vm][libvirt]") {
     Lifecycle life(*backend, opts);
     auto r = life.stop("web1", {false, Duration(5000), false});

@@ -9,7 +9,7 @@ void set_hosts_command(CLI::App& app, cli::Context& ctx) {
     auto* cmd = app.add_subcommand("hosts", "list the fleet's hosts: reachable, versions, VM counts by state");
     ctx.on(cmd, [&ctx] {
         const auto spec = fleet_spec(ctx);
-        const auto scan = vm::scan_hosts(spec.hosts, ctx.config().get_duration("vmctl.connect_timeout"), true);
+        const auto scan = vm::scan_hosts(spec.hosts, ctx.config().get_duration("vmctl.connect_timeout"), vm::Listing::states);
         Result r;
         r.value = Json::array();
         Json rows = Json::array();

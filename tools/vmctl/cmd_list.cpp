@@ -13,7 +13,7 @@ void set_list_command(CLI::App& app, cli::Context& ctx) {
     ctx.on(cmd, [&ctx, o] {
         const auto sel = o->selector();
         const auto spec = fleet_spec(ctx);
-        const auto scan = connect_fleet(ctx, spec, sel, true);
+        const auto scan = connect_fleet(ctx, spec, sel, vm::Listing::full);
         const auto plan = vm::plan_selection(scan, sel, o->all, true);
         Result r;
         r.value = Json::array();

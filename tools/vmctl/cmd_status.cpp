@@ -14,7 +14,7 @@ void set_status_command(CLI::App& app, cli::Context& ctx) {
         const auto sel = o->selector();
         vm::require_selection(sel);
         const auto spec = fleet_spec(ctx);
-        const auto scan = connect_fleet(ctx, spec, sel, true);
+        const auto scan = connect_fleet(ctx, spec, sel, vm::Listing::full);
         const auto plan = vm::plan_selection(scan, sel, true);
         std::vector<Error> errors;
         for (const auto& s : plan.settled) errors.push_back(*s.error);

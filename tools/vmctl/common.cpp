@@ -27,9 +27,9 @@ vm::FleetSpec fleet_spec(const cli::Context& ctx) {
 }
 
 std::vector<vm::HostScan> connect_fleet(const cli::Context& ctx, const vm::FleetSpec& spec, const vm::Selector& selector,
-                                        bool list_vms) {
+                                        vm::Listing listing) {
     vm::check_selector_hosts(spec.hosts, selector);
-    auto scan = vm::scan_hosts(spec.hosts, ctx.config().get_duration("vmctl.connect_timeout"), list_vms);
+    auto scan = vm::scan_hosts(spec.hosts, ctx.config().get_duration("vmctl.connect_timeout"), listing);
     if (!spec.fleet && scan.size() == 1 && scan[0].error) throw *scan[0].error;
     return scan;
 }
@@ -50,7 +50,7 @@ OneVm locate(const cli::Context& ctx, const std::string& word) {
     one.spec = fleet_spec(ctx);
     vm::Selector sel;
     sel.patterns = {word};
-    one.scan = connect_fleet(ctx, one.spec, sel, true);
+    one.scan = connect_fleet(ctx, one.spec, sel, vm::Listing::states);
     one.target = vm::locate_vm(one.scan, word);
     return one;
 }
@@ -70,7 +70,7 @@ std::vector<std::string> complete_vm_names(const cli::Context& ctx) {
         const auto timeout = std::min(ctx.config().get_duration("vmctl.connect_timeout"), Duration(3000));
         std::vector<std::string> out;
         std::map<std::string, int> seen;
-        for (const auto& s : vm::scan_hosts(spec.hosts, timeout, true))
+        for (const auto& s : vm::scan_hosts(spec.hosts, timeout, vm::Listing::states))
             for (const auto& v : s.vms) {
                 if (spec.fleet) out.push_back(s.host.name + ":" + v.name);
                 ++seen[v.name];
@@ -138,7 +138,7 @@ Result run_fleet(const cli::Context& ctx, const FleetRequest& req, const VmOp& o
         if (cfg.is_set("vmctl.per_host_parallel")) per_host = bounded_parallel(ctx, "vmctl.per_host_parallel", "vmctl.per_host_parallel");
     }
     const auto spec = fleet_spec(ctx);
-    const auto scan = connect_fleet(ctx, spec, req.selector, true);
+    const auto scan = connect_fleet(ctx, spec, req.selector, vm::Listing::states);
     auto plan = vm::plan_selection(scan, req.selector, req.destroyed, req.empty_means_all);
     if (req.keep) vm::filter_plan(plan, scan, req.keep);
     auto ro = vm::FleetRunOptions::pool(n, per_host, scan.size(), spec.fleet);

@@ -27,7 +27,7 @@ vm::FleetSpec fleet_spec(const cli::Context& ctx);
 /// connects to every host (vmctl.connect_timeout). On a single host (not a fleet) a host
 /// that cannot be reached is thrown, as vmctl always did.
 std::vector<vm::HostScan> connect_fleet(const cli::Context& ctx, const vm::FleetSpec& spec,
-                                        const vm::Selector& selector, bool list_vms);
+                                        const vm::Selector& selector, vm::Listing listing);
 
 /// The VM of a single-VM verb (snapshot, wait), `VM` or `HOST:VM`, located on the fleet.
 struct OneVm {

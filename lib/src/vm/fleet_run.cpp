@@ -53,7 +53,7 @@ struct Pending {
 
 }  // namespace
 
-std::vector<HostScan> scan_hosts(const std::vector<Host>& hosts, Duration connect_timeout, bool list_vms,
+std::vector<HostScan> scan_hosts(const std::vector<Host>& hosts, Duration connect_timeout, Listing listing,
                                  const Opener& open) {
     const Opener opener = open ? open : [](const Host& h) { return open_libvirt(h.uri); };
     std::vector<std::shared_ptr<Pending>> pending;
@@ -65,7 +65,7 @@ std::vector<HostScan> scan_hosts(const std::vector<Host>& hosts, Duration connec
         pending.push_back(p);
         // Detached: a connection that outlives its deadline finishes (or not) on its own,
         // holding only its own state.
-        std::thread([p, host, opener, list_vms] {
+        std::thread([p, host, opener, listing] {
             try {
                 p->backend = std::shared_ptr<Backend>(opener(host));
             } catch (const Error& e) {
@@ -74,9 +74,9 @@ std::vector<HostScan> scan_hosts(const std::vector<Host>& hosts, Duration connec
                 p->error = Error(ErrorKind::unavailable, "cannot connect to libvirt", redact_uri(host.uri), e.what());
             }
             p->connected.set_value();
-            if (!p->error && list_vms) {
+            if (!p->error && listing != Listing::none) {
                 try {
-                    p->vms = p->backend->list();
+                    p->vms = listing == Listing::full ? p->backend->list() : p->backend->list_states();
                 } catch (const Error& e) {
                     p->error = Error(ErrorKind::unavailable, fmt::format("host {}: {}", host.name, e.what()));
                     p->backend.reset();

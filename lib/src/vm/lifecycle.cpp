@@ -126,7 +126,7 @@ VmState Lifecycle::poll_until(const std::string& vm, const std::function<bool(Vm
     for (;;) {
         VmState s;
         try {
-            s = state_of(m_backend.info(vm));
+            s = state_of(m_backend.state(vm));
         } catch (const Error& e) {
             if (e.kind() != ErrorKind::not_found) throw;
             s = VmState::stopped;  // a transient VM that powered off is gone
@@ -149,7 +149,7 @@ OpResult Lifecycle::start(const std::string& vm) {
             return;
         }
         m_backend.start(vm);
-        r.to_state = state_of(m_backend.info(vm));
+        r.to_state = state_of(m_backend.state(vm));
     });
 }
 
@@ -158,13 +158,13 @@ void Lifecycle::stop_running(const std::string& vm, const StopOptions& o, OpResu
     if (o.force) {
         m_backend.power_off(vm);
         r.forced = true;
-        r.to_state = state_of(m_backend.info(vm));
+        r.to_state = state_of(m_backend.state(vm));
         return;
     }
     const auto first = m_backend.request_shutdown(vm);
     if (!first.fallback.empty()) r.detail = first.fallback;
     if (!wait) {
-        r.to_state = state_of(m_backend.info(vm));
+        r.to_state = state_of(m_backend.state(vm));
         return;
     }
     const auto t0 = Steady::now();
@@ -186,7 +186,7 @@ void Lifecycle::stop_running(const std::string& vm, const StopOptions& o, OpResu
         m_backend.power_off(vm);
         r.forced = true;
         r.detail = fmt::format("graceful stop did not finish within {}: powered off", format_duration(o.timeout));
-        r.to_state = state_of(m_backend.info(vm));
+        r.to_state = state_of(m_backend.state(vm));
         return;
     }
     r.to_state = s;
@@ -228,7 +228,7 @@ OpResult Lifecycle::reboot(const std::string& vm, bool force) {
             const auto a = m_backend.request_reboot(vm);
             if (!a.fallback.empty()) r.detail = a.fallback;
         }
-        r.to_state = state_of(m_backend.info(vm));
+        r.to_state = state_of(m_backend.state(vm));
     });
 }
 

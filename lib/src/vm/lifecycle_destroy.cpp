@@ -133,7 +133,7 @@ OpResult Lifecycle::recover(const std::string& vm) {
             return;
         }
         m_backend.set_record(vm, std::nullopt);
-        r.to_state = state_of(m_backend.info(vm));
+        r.to_state = state_of(m_backend.state(vm));
     });
 }
 

@@ -35,7 +35,7 @@ OpResult Lifecycle::snapshot_create(const std::string& vm, const SnapshotRequest
         auto [snap, applied] = m_backend.create_snapshot(vm, request);
         if (!applied.fallback.empty()) r.detail = applied.fallback;
         r.extra["snapshot"] = snapshot_json(snap);
-        r.to_state = state_of(m_backend.info(vm));
+        r.to_state = state_of(m_backend.state(vm));
     });
 }
 
@@ -55,7 +55,7 @@ OpResult Lifecycle::snapshot_revert(const std::string& vm, const std::string& sn
         }
         const auto applied = m_backend.revert_snapshot(vm, snapshot, end);
         if (!applied.fallback.empty()) r.detail = applied.fallback;
-        r.to_state = state_of(m_backend.info(vm));
+        r.to_state = state_of(m_backend.state(vm));
     });
 }
 

@@ -75,7 +75,7 @@ OpResult Lifecycle::volume_attach(const std::string& vm, const std::string& sour
             for (const auto& d : m_backend.disks(vm))
                 if (d.target == src.target) src = d;
         r.extra["volume"] = disk_json(src);
-        if (!m_options.dry_run) r.to_state = state_of(m_backend.info(vm));
+        if (!m_options.dry_run) r.to_state = state_of(m_backend.state(vm));
     });
 }
 
@@ -99,7 +99,7 @@ OpResult Lifecycle::volume_detach(const std::string& vm, const std::string& targ
         const auto after = m_backend.disks(vm);
         if (const auto* still = find_target(after, target); still && still->live)
             r.detail = "detach requested: the guest has not released the disk yet (it goes once the guest acknowledges)";
-        r.to_state = state_of(m_backend.info(vm));
+        r.to_state = state_of(m_backend.state(vm));
     });
 }
 

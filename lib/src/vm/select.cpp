@@ -23,7 +23,7 @@ std::vector<std::string> select_vms(Backend& backend, const Selector& sel, bool 
     const bool need_info = sel.state.has_value() || !include_destroyed;
     const bool any_glob = everything || std::any_of(sel.patterns.begin(), sel.patterns.end(), is_glob);
     std::vector<VmInfo> vms;
-    if (need_info && (any_glob || sel.state)) vms = backend.list();
+    if (need_info && (any_glob || sel.state)) vms = backend.list_states();
     else if (any_glob)
         for (auto& n : backend.names()) vms.push_back(VmInfo{n, {}, PowerState::unknown, {}, 0, 0, 0, true, {}});
 
@@ -66,7 +66,7 @@ std::vector<std::string> select_vms(Backend& backend, const Selector& sel, bool 
 
 std::vector<std::string> due_for_expunge(Backend& backend, TimePoint now) {
     std::vector<std::string> out;
-    for (const auto& vm : backend.list())
+    for (const auto& vm : backend.list_states())
         if (due_for_expunge(vm, now)) out.push_back(vm.name);
     return out;
 }

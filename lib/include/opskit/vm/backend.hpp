@@ -44,6 +44,12 @@ public:
     virtual std::vector<std::string> names() = 0;
     /// One VM; Error(not_found) when it does not exist.
     virtual VmInfo info(const std::string& vm) = 0;
+    /// One VM with what state_of() reads (power state, persistence, destroy record) and
+    /// nothing more; sizes and the snapshot count may be left 0. For polls and the state a
+    /// verb ends in, where info()'s extra round trips per VM add up over a fleet.
+    virtual VmInfo state(const std::string& vm) { return info(vm); }
+    /// Every VM, each as state() describes it: what a selection filters on.
+    virtual std::vector<VmInfo> list_states() { return list(); }
 
     virtual void start(const std::string& vm) = 0;
     /// Asks the guest to shut down (power button); returns at once.

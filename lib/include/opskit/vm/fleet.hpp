@@ -83,10 +83,14 @@ struct HostScan {
 /// Opens one host (tests substitute their own).
 using Opener = std::function<std::unique_ptr<Backend>(const Host&)>;
 
+/// How much of each host's VMs a scan reads: nothing, what selection needs (Backend::
+/// list_states: names, states, destroy records), or everything `list` and `status` print.
+enum class Listing { none, states, full };
+
 /// Connects to every host at once; a host whose connection is not set up within
-/// `connect_timeout` (or fails) is unreachable, Error(unavailable). With `list_vms`, each
-/// reachable host's VMs are read too (in parallel).
-std::vector<HostScan> scan_hosts(const std::vector<Host>& hosts, Duration connect_timeout, bool list_vms,
+/// `connect_timeout` (or fails) is unreachable, Error(unavailable). Unless `listing` is
+/// none, each reachable host's VMs are read too (in parallel).
+std::vector<HostScan> scan_hosts(const std::vector<Host>& hosts, Duration connect_timeout, Listing listing,
                                  const Opener& open = {});
 
 /// What a run does: per host (same index as the scan) the VM names in order, and results

@@ -12,10 +12,12 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -115,6 +117,7 @@ public:
         if (m_uri.empty()) m_uri = take(virConnectGetURI(m_conn));
     }
     ~LibvirtBackend() override {
+        for (auto& [name, d] : m_handles) virDomainFree(d);
         if (m_conn) virConnectClose(m_conn);
     }
     LibvirtBackend(const LibvirtBackend&) = delete;
@@ -139,7 +142,13 @@ public:
 
     std::vector<VmInfo> list() override {
         std::vector<VmInfo> out;
-        for_each_domain([&](virDomainPtr d) { out.push_back(describe(d)); });
+        for_each_domain([&](virDomainPtr d) { out.push_back(describe(d, true)); });
+        return out;
+    }
+
+    std::vector<VmInfo> list_states() override {
+        std::vector<VmInfo> out;
+        for_each_domain([&](virDomainPtr d) { out.push_back(describe(d, false)); });
         return out;
     }
 
@@ -149,7 +158,8 @@ public:
         return out;
     }
 
-    VmInfo info(const std::string& vm) override { return describe(lookup(vm).get()); }
+    VmInfo info(const std::string& vm) override { return describe(lookup(vm).get(), true); }
+    VmInfo state(const std::string& vm) override { return describe(lookup(vm).get(), false); }
 
     void start(const std::string& vm) override {
         auto d = lookup(vm);
@@ -158,9 +168,12 @@ public:
 
     Applied request_shutdown(const std::string& vm) override {
         auto d = lookup(vm);
-        if (virDomainShutdownFlags(d.get(), VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN) == 0) return {};
-        if (!lv::unsupported_flags()) lv::raise("shutdown request", vm);
-        lv::reset_error();
+        if (!m_no_power_button_shutdown) {
+            if (virDomainShutdownFlags(d.get(), VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN) == 0) return {};
+            if (!lv::unsupported_flags()) lv::raise("shutdown request", vm);
+            lv::reset_error();
+            m_no_power_button_shutdown = true;  // the driver's answer holds for every VM on it
+        }
         if (virDomainShutdownFlags(d.get(), 0) < 0) lv::raise("shutdown request", vm);
         return {"power button flag not supported: sent the driver's default shutdown"};
     }
@@ -172,9 +185,12 @@ public:
 
     Applied request_reboot(const std::string& vm) override {
         auto d = lookup(vm);
-        if (virDomainReboot(d.get(), VIR_DOMAIN_REBOOT_ACPI_POWER_BTN) == 0) return {};
-        if (!lv::unsupported_flags()) lv::raise("reboot request", vm);
-        lv::reset_error();
+        if (!m_no_power_button_reboot) {
+            if (virDomainReboot(d.get(), VIR_DOMAIN_REBOOT_ACPI_POWER_BTN) == 0) return {};
+            if (!lv::unsupported_flags()) lv::raise("reboot request", vm);
+            lv::reset_error();
+            m_no_power_button_reboot = true;
+        }
         if (virDomainReboot(d.get(), 0) < 0) lv::raise("reboot request", vm);
         return {"power button flag not supported: sent the driver's default reboot"};
     }
@@ -288,6 +304,7 @@ public:
 
     Applied undefine(const std::string& vm) override {
         auto d = lookup(vm);
+        forget(vm);
         const unsigned base = VIR_DOMAIN_UNDEFINE_MANAGED_SAVE | VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA;
         if (virDomainUndefineFlags(d.get(), base | VIR_DOMAIN_UNDEFINE_NVRAM | VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA) == 0)
             return {};
@@ -325,10 +342,36 @@ private:
         std::vector<Domain> owned;
         for (int i = 0; i < n; ++i) owned.emplace_back(doms[i]);
         std::free(doms);
-        for (auto& d : owned) f(d.get());
+        for (auto& d : owned) {
+            remember(d.get());
+            f(d.get());
+        }
+    }
+
+    // Handles by name, from a listing or a first lookup: a bulk verb then looks each VM up
+    // once instead of at every call (each lookup is a round trip to the daemon). libvirt
+    // resolves a handle by its UUID, so a VM undefined and defined anew under the same name
+    // during the run reads as gone rather than as the new one.
+    void remember(virDomainPtr d) {
+        const std::lock_guard guard(m_handles_mutex);
+        if (m_handles.try_emplace(virDomainGetName(d), d).second) virDomainRef(d);
+    }
+    void forget(const std::string& vm) {
+        const std::lock_guard guard(m_handles_mutex);
+        if (const auto it = m_handles.find(vm); it != m_handles.end()) {
+            virDomainFree(it->second);
+            m_handles.erase(it);
+        }
     }
 
     Domain lookup(const std::string& vm) {
+        {
+            const std::lock_guard guard(m_handles_mutex);
+            if (const auto it = m_handles.find(vm); it != m_handles.end()) {
+                virDomainRef(it->second);
+                return Domain(it->second);
+            }
+        }
         virDomainPtr d = virDomainLookupByName(m_conn, vm.c_str());
         if (!d) {
             if (lv::last_error_code() == VIR_ERR_NO_DOMAIN) {
@@ -337,6 +380,7 @@ private:
             }
             lv::raise("look up VM", vm);
         }
+        remember(d);
         return Domain(d);
     }
 
@@ -354,7 +398,9 @@ private:
 
     Vol lookup_volume(const Volume& v) { return lv::lookup_volume(m_conn, v.path); }
 
-    VmInfo describe(virDomainPtr d) {
+    /// `full` adds what only listings and `show` print (vCPUs, memory, snapshot count): two
+    /// round trips a poll or a selection does not need.
+    VmInfo describe(virDomainPtr d, bool full) {
         VmInfo info;
         info.name = virDomainGetName(d);
         char uuid[VIR_UUID_STRING_BUFLEN] = {};
@@ -391,15 +437,17 @@ private:
                 info.power = PowerState::unknown;
                 info.reason = "nostate";
         }
-        virDomainInfo di{};
-        if (virDomainGetInfo(d, &di) == 0) {
-            info.vcpus = di.nrVirtCpu;
-            info.memory_bytes = static_cast<std::uint64_t>(di.maxMem) * 1024u;
-        } else {
-            lv::reset_error();
+        if (full) {
+            virDomainInfo di{};
+            if (virDomainGetInfo(d, &di) == 0) {
+                info.vcpus = di.nrVirtCpu;
+                info.memory_bytes = static_cast<std::uint64_t>(di.maxMem) * 1024u;
+            } else {
+                lv::reset_error();
+            }
+            const int n = virDomainSnapshotNum(d, 0);
+            info.snapshots = n < 0 ? 0 : n;
         }
-        const int n = virDomainSnapshotNum(d, 0);
-        info.snapshots = n < 0 ? 0 : n;
         info.persistent = virDomainIsPersistent(d) == 1;
         const unsigned flags = info.persistent ? VIR_DOMAIN_AFFECT_CONFIG : VIR_DOMAIN_AFFECT_CURRENT;
         if (char* md = virDomainGetMetadata(d, VIR_DOMAIN_METADATA_ELEMENT, metadata_ns, flags)) {
@@ -411,6 +459,10 @@ private:
 
     std::string m_uri;
     virConnectPtr m_conn = nullptr;
+    std::mutex m_handles_mutex;
+    std::map<std::string, virDomainPtr> m_handles;  ///< one reference each, freed with the backend
+    std::atomic<bool> m_no_power_button_shutdown{false};
+    std::atomic<bool> m_no_power_button_reboot{false};
 };
 
 }  // namespace
