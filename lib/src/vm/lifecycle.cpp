@@ -107,8 +107,8 @@ OpResult Lifecycle::run(const std::string& vm, std::string_view operation, const
     return r;
 }
 
-VmInfo Lifecycle::begin(const std::string& vm, OpResult& r) {
-    auto info = m_backend.info(vm);
+VmInfo Lifecycle::begin(const std::string& vm, OpResult& r, bool full) {
+    auto info = full ? m_backend.info(vm) : m_backend.state(vm);
     r.uuid = info.uuid;
     r.from_state = state_of(info);
     return info;

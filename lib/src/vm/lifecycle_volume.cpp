@@ -45,7 +45,7 @@ Json disk_json(const Volume& v) {
 OpResult Lifecycle::volume_attach(const std::string& vm, const std::string& source, const std::string& target) {
     return run(vm, "volume attach", [&](OpResult& r) {
         if (!target.empty()) check_disk_target(target);
-        const auto info = begin(vm, r);
+        const auto info = begin(vm, r, true);
         r.to_state = r.from_state;
         check(Operation::volume_attach, info);
         auto src = m_backend.resolve_source(source);
@@ -82,7 +82,7 @@ OpResult Lifecycle::volume_attach(const std::string& vm, const std::string& sour
 OpResult Lifecycle::volume_detach(const std::string& vm, const std::string& target) {
     return run(vm, "volume detach", [&](OpResult& r) {
         check_disk_target(target);
-        const auto info = begin(vm, r);
+        const auto info = begin(vm, r, true);
         r.to_state = r.from_state;
         check(Operation::volume_detach, info);
         const auto disks = m_backend.disks(vm);
@@ -107,7 +107,7 @@ OpResult Lifecycle::volume_resize(const std::string& vm, const std::string& targ
     return run(vm, "volume resize", [&](OpResult& r) {
         check_disk_target(target);
         if (bytes == 0) throw Error(ErrorKind::usage, "invalid size", "0", "a volume needs at least one byte");
-        const auto info = begin(vm, r);
+        const auto info = begin(vm, r, true);
         r.to_state = r.from_state;
         check(Operation::volume_resize, info);
         const auto disks = m_backend.disks(vm);

@@ -98,8 +98,9 @@ public:
 
 private:
     OpResult run(const std::string& vm, std::string_view operation, const std::function<void(OpResult&)>& body);
-    /// Reads the VM and fills uuid and from_state.
-    VmInfo begin(const std::string& vm, OpResult& r);
+    /// Reads the VM (after its lock is held) and fills uuid and from_state. `full` reads
+    /// info() — sizes and the snapshot count, for the volume guards — instead of state().
+    VmInfo begin(const std::string& vm, OpResult& r, bool full = false);
     /// For a no-op decision: fills to_state and detail and returns true.
     static bool no_op(const Decision& d, OpResult& r);
     VmState poll_until(const std::string& vm, const std::function<bool(VmState)>& done, Duration timeout);
