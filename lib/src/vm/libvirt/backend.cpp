@@ -20,6 +20,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <string>
 
 #include "destroy_record.hpp"
@@ -140,17 +142,8 @@ public:
         return f;
     }
 
-    std::vector<VmInfo> list() override {
-        std::vector<VmInfo> out;
-        for_each_domain([&](virDomainPtr d) { out.push_back(describe(d, true)); });
-        return out;
-    }
-
-    std::vector<VmInfo> list_states() override {
-        std::vector<VmInfo> out;
-        for_each_domain([&](virDomainPtr d) { out.push_back(describe(d, false)); });
-        return out;
-    }
+    std::vector<VmInfo> list() override { return describe_all(true); }
+    std::vector<VmInfo> list_states() override { return describe_all(false); }
 
     std::vector<std::string> names() override {
         std::vector<std::string> out;
@@ -334,10 +327,27 @@ public:
     }
 
 private:
+    // Persistent and transient VMs listed apart: the listing answers "persistent?" for every
+    // VM in two round trips instead of one per VM. A VM that changes kind between the two
+    // calls shows once (the first listing's answer).
+    std::vector<VmInfo> describe_all(bool full) {
+        std::vector<VmInfo> out;
+        std::set<std::string> seen;
+        for (const bool persistent : {true, false}) {
+            const unsigned flags = persistent ? VIR_CONNECT_LIST_DOMAINS_PERSISTENT : VIR_CONNECT_LIST_DOMAINS_TRANSIENT;
+            for_each_domain(
+                [&](virDomainPtr d) {
+                    if (seen.insert(virDomainGetName(d)).second) out.push_back(describe(d, full, persistent));
+                },
+                flags);
+        }
+        return out;
+    }
+
     template <typename F>
-    void for_each_domain(F&& f) {
+    void for_each_domain(F&& f, unsigned flags = 0) {
         virDomainPtr* doms = nullptr;
-        const int n = virConnectListAllDomains(m_conn, &doms, 0);
+        const int n = virConnectListAllDomains(m_conn, &doms, flags);
         if (n < 0) lv::raise("list domains", m_uri);
         std::vector<Domain> owned;
         for (int i = 0; i < n; ++i) owned.emplace_back(doms[i]);
@@ -400,7 +410,8 @@ private:
 
     /// `full` adds what only listings and `show` print (vCPUs, memory, snapshot count): two
     /// round trips a poll or a selection does not need.
-    VmInfo describe(virDomainPtr d, bool full) {
+    /// `persistent` when the caller already knows it (from a listing).
+    VmInfo describe(virDomainPtr d, bool full, std::optional<bool> persistent = std::nullopt) {
         VmInfo info;
         info.name = virDomainGetName(d);
         char uuid[VIR_UUID_STRING_BUFLEN] = {};
@@ -448,7 +459,7 @@ private:
             const int n = virDomainSnapshotNum(d, 0);
             info.snapshots = n < 0 ? 0 : n;
         }
-        info.persistent = virDomainIsPersistent(d) == 1;
+        info.persistent = persistent ? *persistent : virDomainIsPersistent(d) == 1;
         const unsigned flags = info.persistent ? VIR_DOMAIN_AFFECT_CONFIG : VIR_DOMAIN_AFFECT_CURRENT;
         if (char* md = virDomainGetMetadata(d, VIR_DOMAIN_METADATA_ELEMENT, metadata_ns, flags)) {
             info.record = record_from_xml(take(md));
