@@ -15,7 +15,7 @@ namespace opskit::vm {
 namespace {
 
 using OpenFn = Backend* (*)(const std::string&);
-constexpr const char* plugin_name = "libopskit-vm-libvirt.so.0";
+constexpr const char* plugin_name = OPSKIT_VM_LIBVIRT_PLUGIN;  // from lib/CMakeLists.txt
 
 // The plugin is installed next to this library (same build or install lib folder); the
 // linker's search path is the fallback, for a packager who moves it.
