@@ -52,6 +52,28 @@ TEST_CASE("xml: a disk removed from a definition, serialised back", "[vm][xml]")
     CHECK(Document(text).all("disk").size() == 1);
 }
 
+TEST_CASE("xml: a disk appended to devices, or to a devices element made for it", "[vm][xml]") {
+    // A "</devices>" in a comment or CDATA after the element must not be where the disk lands.
+    Document doc("<domain><devices><disk device='disk'><target dev='vda'/></disk></devices>"
+                 "<metadata><note><![CDATA[see </devices> below]]></note></metadata></domain>");
+    REQUIRE(doc.append("devices", "<disk type='file' device='disk'><source file='/a &amp; b.img'/><target dev='vdb'/></disk>"));
+    const Document back(doc.markup());
+    const auto disks = back.all("disk");
+    REQUIRE(disks.size() == 2);
+    CHECK(disks[1].child("source")->attr("file") == "/a & b.img");
+    CHECK(back.first("devices")->all("disk").size() == 2);
+    CHECK(back.first("note")->text() == "see </devices> below");
+
+    Document bare("<domain><name>x</name></domain>");
+    REQUIRE(bare.append("devices", "<disk><target dev='vdc'/></disk>"));
+    CHECK(Document(bare.markup()).first("devices")->child("disk")->child("target")->attr("dev") == "vdc");
+
+    CHECK_FALSE(bare.append("devices", "<disk><target dev='vdd'/>"));  // not one element
+    CHECK(Document(bare.markup()).all("disk").size() == 1);
+    Document none("not xml");
+    CHECK_FALSE(none.append("devices", "<disk/>"));
+}
+
 TEST_CASE("xml: text that is not XML has no root and prints nothing", "[vm][xml]") {
     for (const char* bad : {"", "<unclosed>", "not xml", "<a></b>", "<a x='1' x='2'/>"}) {
         const Document doc(bad);

@@ -238,10 +238,10 @@ Applied attach(virConnectPtr conn, virDomainPtr dom, const std::string& vm, cons
     if (virDomainAttachDeviceFlags(dom, disk.c_str(), flags) == 0) return {};
     if (!no_support() || !persistent) raise("volume attach", vm + " " + target);
     reset_error();
-    std::string doc = domain_xml(dom, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE, vm);
-    if (const auto end = doc.rfind("</devices>"); end != std::string::npos) doc.insert(end, disk);
-    else doc.insert(doc.rfind("</domain>"), "<devices>" + disk + "</devices>");
-    redefine(conn, doc, vm);
+    xml::Document doc(domain_xml(dom, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE, vm));
+    if (!doc.append("devices", disk))
+        throw Error(ErrorKind::failed, "volume attach", vm + " " + target, "the VM's definition is not XML vmctl can edit");
+    redefine(conn, doc.markup(), vm);
     return {active ? "the driver cannot hot-plug disks: added it to the persistent definition (the guest sees it after a restart)"
                    : "the driver cannot attach devices: added the disk to the persistent definition"};
 }

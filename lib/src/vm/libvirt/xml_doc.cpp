@@ -132,6 +132,26 @@ void Document::remove(const Element& element) {
     xmlFreeNode(node);
 }
 
+bool Document::append(std::string_view parent, std::string_view markup) {
+    xmlNode* root = doc_ ? xmlDocGetRootElement(doc_) : nullptr;
+    if (!root) return false;
+    const Document fragment(markup);
+    const xmlNode* element = fragment.doc_ ? xmlDocGetRootElement(fragment.doc_) : nullptr;
+    if (!element) return false;
+    xmlNode* copy = xmlDocCopyNode(const_cast<xmlNode*>(element), doc_, 1);
+    if (!copy) return false;
+    xmlNode* into = nullptr;
+    for (xmlNode* c = root->children; c && !into; c = c->next)
+        if (named(c, parent)) into = c;
+    const std::string parent_name(parent);
+    if (!into) into = xmlNewChild(root, nullptr, reinterpret_cast<const xmlChar*>(parent_name.c_str()), nullptr);
+    if (!into || !xmlAddChild(into, copy)) {
+        xmlFreeNode(copy);
+        return false;
+    }
+    return true;
+}
+
 std::string Document::markup() const {
     if (!doc_) return {};
     xmlChar* text = nullptr;

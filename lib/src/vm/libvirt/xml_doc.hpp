@@ -56,6 +56,10 @@ public:
 
     /// Takes an element (of this document) out of the tree.
     void remove(const Element& element);
+    /// Adds the element `markup` as the last child of the root's first child named
+    /// `parent`, making that child when the root has none. False (document unchanged) when
+    /// this document has no root or `markup` is not one well-formed element.
+    bool append(std::string_view parent, std::string_view markup);
     /// The whole document serialised back to XML.
     std::string markup() const;
 
