@@ -52,6 +52,19 @@ std::int64_t max_run_time_of(const Container& c) {
     return it != c.scheduling_parameters.end() && it->is_number() ? static_cast<std::int64_t>(it->get<double>()) : 0;
 }
 
+/// Which of two jobs named after one container is the container's job now. An engine keeps
+/// ended jobs in its listing for a while (Slurm for MinJobAge, 5 minutes by default) beside
+/// the one submitted after them: a job still pending or running wins over an ended one, and
+/// among jobs of one kind the later submitted (Slurm's ids grow).
+bool supersedes(const EngineJob& candidate, const EngineJob& current) {
+    const bool candidate_ended = candidate.phase == JobPhase::ended, current_ended = current.phase == JobPhase::ended;
+    if (candidate_ended != current_ended) return current_ended;
+    const auto numeric = [](const std::string& id) {
+        return !id.empty() && id.size() < 19 && std::all_of(id.begin(), id.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+    };
+    return numeric(candidate.job_id) && numeric(current.job_id) && std::stoll(candidate.job_id) > std::stoll(current.job_id);
+}
+
 bool serves_partition(const RunSpec& spec, const std::optional<std::string>& partition) {
     return !partition || spec.partitions.empty() ||
            std::find(spec.partitions.begin(), spec.partitions.end(), *partition) != spec.partitions.end();
@@ -215,7 +228,9 @@ std::optional<std::string> EngineDispatcher::submit_queued(const std::map<std::s
             if (q.runtime_status.contains("retry_after_ms") && q.runtime_status["retry_after_ms"].is_number_integer() &&
                 q.runtime_status["retry_after_ms"].get<std::int64_t>() > now)
                 continue;
-            if (job_of.count(q.uuid)) continue;  // its stale job is being cancelled above
+            // A live stale job is being cancelled above; an ended one (still listed by the
+            // engine) does not hold the container back.
+            if (const auto it = job_of.find(q.uuid); it != job_of.end() && it->second->phase != JobPhase::ended) continue;
             std::optional<std::string> impossible;
             RunSpec spec;
             try {
@@ -304,7 +319,10 @@ DispatchSummary EngineDispatcher::pass() {
     // 1. The engine's view (nothing changes when it cannot be asked).
     const auto jobs = m_engine.poll();
     std::map<std::string, const EngineJob*> job_of;
-    for (const auto& j : jobs) job_of[j.uuid] = &j;
+    for (const auto& j : jobs) {
+        auto [it, fresh] = job_of.try_emplace(j.uuid, &j);
+        if (!fresh && supersedes(j, *it->second)) it->second = &j;
+    }
 
     // 2. Our view: what this engine holds, what dead dispatchers held, and the containers
     //    the jobs are named after.
@@ -338,7 +356,7 @@ DispatchSummary EngineDispatcher::pass() {
         if (ours_live) continue;
         if (!is_final(c.state) && c.state != ContainerState::queued) continue;  // held by someone else
         if (j.phase == JobPhase::ended) {  // nothing to stop; drop what the engine kept
-            m_engine.forget(j.uuid);
+            if (job_of.at(j.uuid) == &j) m_engine.forget(j.uuid);  // unless a newer job uses it
             continue;
         }
         m_engine.cancel(j);
