@@ -76,35 +76,31 @@ Container get_container(Tx& tx, std::string_view uuid) {
 std::vector<Container> list_containers(Tx& tx, const ContainerFilter& f) {
     const std::string sql = detail::select_where(
         detail::container_columns, "containers",
-        {{f.state.has_value(), "state = ?1"}, {f.min_priority.has_value(), "priority >= ?2"}, {f.locked_by.has_value(), "locked_by = ?3"}},
+        {{f.state.has_value(), "state = ?1"},
+         {f.min_priority.has_value(), "priority >= ?2"},
+         {f.locked_by.has_value(), "locked_by = ?3"},
+         // "After" in this order is lower priority, or the same priority and later, spelled
+         // out so SQLite walks containers_by_queue from the position.
+         {f.after.has_value(), "(priority < ?5 OR (priority = ?5 AND (created_at > ?6 OR (created_at = ?6 AND uuid > ?7))))"}},
         "ORDER BY priority DESC, created_at, uuid LIMIT ?4");
     auto st = tx.cached(sql);
     if (f.state) st->bind(1, to_string(*f.state));
     st->bind(2, f.min_priority).bind(3, f.locked_by).bind(4, f.limit > 0 ? f.limit : std::int64_t{-1});
+    if (f.after) st->bind(5, f.after->priority).bind(6, f.after->created_at).bind(7, f.after->uuid);
     std::vector<Container> out;
     while (st->step()) out.push_back(detail::read_container(*st));
     return out;
 }
 
-std::vector<Container> queued_containers(Tx& tx, std::int64_t limit) {
-    return list_containers(tx, ContainerFilter{ContainerState::queued, 1, std::nullopt, limit});
-}
+std::vector<Container> queued_containers(Tx& tx, std::int64_t limit) { return queued_page(tx, std::nullopt, limit); }
 
 std::vector<Container> queued_page(Tx& tx, const std::optional<QueuePosition>& after, std::int64_t limit) {
-    if (!after) return queued_containers(tx, limit);
-    // Queue order is priority DESC, created_at, uuid: "after" is lower priority, or the same
-    // priority and later, spelled out so SQLite walks containers_by_queue from the position.
-    const std::string sql = detail::select_where(
-        detail::container_columns, "containers",
-        {{true, "state = 'Queued'"},
-         {true, "priority > 0"},
-         {true, "(priority < ?1 OR (priority = ?1 AND (created_at > ?2 OR (created_at = ?2 AND uuid > ?3))))"}},
-        "ORDER BY priority DESC, created_at, uuid LIMIT ?4");
-    auto st = tx.cached(sql);
-    st->bind(1, after->priority).bind(2, after->created_at).bind(3, after->uuid).bind(4, limit > 0 ? limit : std::int64_t{-1});
-    std::vector<Container> out;
-    while (st->step()) out.push_back(detail::read_container(*st));
-    return out;
+    ContainerFilter f;
+    f.state = ContainerState::queued;
+    f.min_priority = 1;
+    f.limit = limit;
+    f.after = after;
+    return list_containers(tx, f);
 }
 
 std::int64_t count_queued(Tx& tx) {

@@ -25,11 +25,20 @@ namespace opskit::cr {
 Container get_container(Tx& tx, std::string_view uuid);
 std::optional<Container> find_container(Tx& tx, std::string_view uuid);
 
+/// A place in container order (priority desc, created_at, uuid): where a page ended, so the
+/// next page starts after this container.
+struct QueuePosition {
+    std::int64_t priority = 0;
+    std::int64_t created_at = 0;
+    std::string uuid;
+};
+
 struct ContainerFilter {
     std::optional<ContainerState> state;
     std::optional<std::int64_t> min_priority;  ///< priority >= this
     std::optional<std::string> locked_by;
     std::int64_t limit = 0;                    ///< 0 = all
+    std::optional<QueuePosition> after;        ///< only containers after this place in the order
 };
 /// Containers ordered by priority desc, then created_at, then uuid.
 std::vector<Container> list_containers(Tx& tx, const ContainerFilter& filter = {});
@@ -37,12 +46,6 @@ std::vector<Container> list_containers(Tx& tx, const ContainerFilter& filter = {
 /// Queued containers with priority > 0, highest priority first (the dispatch queue).
 std::vector<Container> queued_containers(Tx& tx, std::int64_t limit = 0);
 
-/// Where a page of the dispatch queue ended: the next page starts after this container.
-struct QueuePosition {
-    std::int64_t priority = 0;
-    std::int64_t created_at = 0;
-    std::string uuid;
-};
 /// The next `limit` containers of the dispatch queue after `after` (from the head when
 /// empty), in queue order. A dispatcher that stops at the head of the line reads one page,
 /// not the whole queue; the position holds across transactions, so locking containers
