@@ -409,8 +409,8 @@ private:
     Vol lookup_volume(const Volume& v) { return lv::lookup_volume(m_conn, v.path); }
 
     /// `full` adds what only listings and `show` print (vCPUs, memory, snapshot count): two
-    /// round trips a poll or a selection does not need.
-    /// `persistent` when the caller already knows it (from a listing).
+    /// round trips a poll or a selection does not need. `persistent` is passed when the
+    /// caller already knows it (from a listing), saving one more.
     VmInfo describe(virDomainPtr d, bool full, std::optional<bool> persistent = std::nullopt) {
         VmInfo info;
         info.name = virDomainGetName(d);

@@ -143,10 +143,17 @@ bool Document::append(std::string_view parent, std::string_view markup) {
     xmlNode* into = nullptr;
     for (xmlNode* c = root->children; c && !into; c = c->next)
         if (named(c, parent)) into = c;
-    const std::string parent_name(parent);
-    if (!into) into = xmlNewChild(root, nullptr, reinterpret_cast<const xmlChar*>(parent_name.c_str()), nullptr);
+    xmlNode* made = nullptr;
+    if (!into) {
+        const std::string parent_name(parent);
+        into = made = xmlNewChild(root, nullptr, reinterpret_cast<const xmlChar*>(parent_name.c_str()), nullptr);
+    }
     if (!into || !xmlAddChild(into, copy)) {
         xmlFreeNode(copy);
+        if (made) {  // the document stays as it was
+            xmlUnlinkNode(made);
+            xmlFreeNode(made);
+        }
         return false;
     }
     return true;
