@@ -7,6 +7,7 @@ find_package(nlohmann_json 3 REQUIRED)  # nlohmann_json::nlohmann_json
 find_path(RAPIDJSON_INCLUDE_DIR rapidjson/writer.h REQUIRED)
 find_package(SQLite3 REQUIRED)     # SQLite::SQLite3
 find_package(OpenSSL 3 REQUIRED COMPONENTS Crypto)  # OpenSSL::Crypto: SHA-256 and MD5 (EVP)
+find_package(CURL REQUIRED)       # CURL::libcurl: the Docker Engine API (crctl's Swarm engine)
 find_package(Threads REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(BLKID REQUIRED IMPORTED_TARGET blkid)      # PkgConfig::BLKID

@@ -1,4 +1,4 @@
-// crctl dispatch [--engine local|slurm] [--once | --follow]: the dispatcher. --once (the
+// crctl dispatch [--engine local|slurm|swarm] [--once | --follow]: the dispatcher. --once (the
 // default) is for cron: with the local engine it runs what it can, waits for what it
 // started, and exits; with a remote engine it makes one pass and never waits. An
 // overlapping run of any engine exits 6 at once (one dispatcher lock per store). --follow
@@ -29,8 +29,9 @@ void set_dispatch_command(CLI::App& app, cli::Context& ctx) {
     auto* once = cmd->add_flag("--once", opts->once, "one pass: run what fits, wait for it, exit (default)");
     cmd->add_flag("--follow", opts->follow, "keep polling the queue until SIGTERM or SIGINT")->excludes(once);
     add_store_option(cmd, ctx);
-    ctx.complete(ctx.config_option(cmd, "--engine", "crctl.engine", "local (this host) or slurm"), cr::engine_names);
+    ctx.complete(ctx.config_option(cmd, "--engine", "crctl.engine", "local (this host), slurm or swarm"), cr::engine_names);
     ctx.config_option(cmd, "--spool", "crctl.spool", "spool folder shared with the nodes (remote engines)");
+    ctx.config_option(cmd, "--swarm-host", "crctl.swarm_host", "Docker Engine API of the swarm (default $DOCKER_HOST)");
     ctx.complete(ctx.config_option(cmd, "--runtime", "crctl.runtime", "host, podman or docker"), cr::runtime_names);
     ctx.config_option(cmd, "--runtime-program", "crctl.runtime_program", "program of the runtime (bwrap, podman, /usr/bin/docker)");
     ctx.config_option(cmd, "--max-parallel", "crctl.max_parallel", "containers run at once (0 = as many as fit)");

@@ -1,7 +1,8 @@
 // crctl run [request options] [--local | --engine E] -- COMMAND…: for scripts and CI. Creates
 // and commits a request, then waits for it; a reused result is printed at once. With --local
 // the container runs in this process when no dispatcher serves the store; with --engine
-// slurm this process drives dispatcher passes while it can take the dispatcher lock. Exits with the container's exit
+// slurm or swarm this process drives dispatcher passes while it can take the dispatcher
+// lock. Exits with the container's exit
 // code (1 when it was cancelled, the cli.md code when it never got that far) and prints the
 // tail of its log on failure.
 #include <fmt/format.h>
@@ -39,10 +40,11 @@ void set_run_command(CLI::App& app, cli::Context& ctx) {
     auto* cmd = app.add_subcommand("run", "create and commit a request, wait for it, exit with its exit code");
     add_request_flags(cmd, opts->request);
     cmd->add_flag("--local", opts->local, "run the container in this process when no dispatcher serves the store");
-    ctx.complete(cmd->add_option("--engine", opts->engine, "drive passes of this remote engine (slurm) while no dispatcher serves the store"),
+    ctx.complete(cmd->add_option("--engine", opts->engine, "drive passes of this remote engine (slurm, swarm) while no dispatcher serves the store"),
                  cr::engine_names);
     cmd->add_option("--timeout", opts->timeout, "give up waiting after DURATION (exit 8)");
     ctx.config_option(cmd, "--spool", "crctl.spool", "spool folder shared with the nodes (remote engines)");
+    ctx.config_option(cmd, "--swarm-host", "crctl.swarm_host", "Docker Engine API of the swarm (default $DOCKER_HOST)");
     add_store_option(cmd, ctx);
     ctx.complete(ctx.config_option(cmd, "--runtime", "crctl.runtime", "runtime of --local: host, podman or docker"),
                  cr::runtime_names);
@@ -57,11 +59,11 @@ void set_run_command(CLI::App& app, cli::Context& ctx) {
 
         const auto& engines = cr::engine_names();
         if (!opts->engine.empty() && std::find(engines.begin(), engines.end(), opts->engine) == engines.end())
-            throw Error(ErrorKind::usage, "invalid --engine", opts->engine, "expected local or slurm");
+            throw Error(ErrorKind::usage, "invalid --engine", opts->engine, "expected local, slurm or swarm");
         if (opts->engine == "local") opts->local = true;
         auto store = open_store(ctx);
         std::unique_ptr<cr::Engine> engine;
-        if (opts->engine == "slurm") engine = cr::engine_from(cfg, store, opts->engine);
+        if (!opts->engine.empty() && !opts->local) engine = cr::engine_from(cfg, store, opts->engine);
         auto request = store.write([&](cr::Tx& tx) { return cr::create_request(tx, spec, cr::Caller::from_environment()); });
         const bool reused = request.state == cr::RequestState::final_;
         audit("run", request.uuid, "committed", request.container_uuid ? *request.container_uuid : "");

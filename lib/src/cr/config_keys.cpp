@@ -17,9 +17,13 @@ std::vector<ConfigKey> crctl_config_keys() {
         {"crctl", "container_count_max", ValueType::integer, 3,
          "containers a request may use (first run plus retries) when it does not say"},
         {"crctl", "busy_timeout", ValueType::duration, 60, "how long a verb waits for another writer of the store"},
-        // Docker Swarm (request create --from-swarm, container export --format swarm)
+        // Docker Swarm (dispatch --engine swarm, request create --from-swarm, container export --format swarm)
         {"crctl", "swarm_constraint", ValueType::string, "node.labels.partition==%P",
          "swarm placement constraint of a partition (%P = its name)"},
+        {"crctl", "swarm_host", ValueType::string, nullptr,
+         "Docker Engine API of a swarm manager: unix:///PATH or tcp://HOST:PORT (default: $DOCKER_HOST, else unix:///var/run/docker.sock)"},
+        {"crctl", "swarm_max_pending", ValueType::integer, 16,
+         "services left waiting in the swarm at once (0 = no limit); the rest wait in crctl's queue, in priority order"},
         // dispatch (crctl dispatch, crctl run --local)
         {"crctl", "runtime_program", ValueType::string, nullptr,
          "program of the runtime (default: bwrap, podman, /usr/bin/docker)"},
@@ -30,7 +34,7 @@ std::vector<ConfigKey> crctl_config_keys() {
         {"crctl", "poll_interval", ValueType::duration, 1, "how often a dispatcher looks at the queue when idle"},
         {"crctl", "kill_grace", ValueType::duration, 10, "SIGTERM to SIGKILL delay when a dispatcher stops a container"},
         // engines (crctl dispatch --engine, crctl run --engine)
-        {"crctl", "engine", ValueType::string, "local", "what runs containers: local (this host) or slurm"},
+        {"crctl", "engine", ValueType::string, "local", "what runs containers: local (this host), slurm or swarm"},
         {"crctl", "spool", ValueType::string, nullptr,
          "spool folder every node mounts at the same path (run records and results of a remote engine)"},
         {"crctl", "submit_backoff", ValueType::duration, 10, "how long a container waits after its submission failed"},

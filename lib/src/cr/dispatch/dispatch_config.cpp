@@ -2,9 +2,11 @@
 #include "opskit/cr/dispatch/dispatch_config.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "opskit/core/error.hpp"
 #include "opskit/cr/dispatch/slurm.hpp"
+#include "opskit/cr/dispatch/swarm/swarm_engine.hpp"
 
 namespace opskit::cr {
 
@@ -38,7 +40,7 @@ LocalEngineOptions local_engine_options_from(const Config& config) {
 }
 
 const std::vector<std::string>& engine_names() {
-    static const std::vector<std::string> names{"local", "slurm"};
+    static const std::vector<std::string> names{"local", "slurm", "swarm"};
     return names;
 }
 
@@ -46,13 +48,29 @@ std::string engine_name_from(const Config& config) {
     auto name = config.get_string("crctl.engine");
     const auto& known = engine_names();
     if (std::find(known.begin(), known.end(), name) == known.end())
-        throw Error(ErrorKind::usage, "invalid engine", name, "expected local or slurm");
+        throw Error(ErrorKind::usage, "invalid engine", name, "expected local, slurm or swarm");
     return name;
 }
 
+namespace {
+
+std::unique_ptr<Engine> swarm_engine_from(const Config& config, const Store& store) {
+    swarm::SwarmEngineOptions o;
+    if (config.is_set("crctl.swarm_host")) o.host = config.get_string("crctl.swarm_host");
+    else if (const char* env = std::getenv("DOCKER_HOST"); env && *env) o.host = env;  // what the docker CLI uses
+    if (config.is_set("crctl.spool")) o.spool = std::filesystem::absolute(config.get_string("crctl.spool"));
+    o.data_dir = std::filesystem::absolute(store.data_dir());
+    o.service.constraint_template = config.get_string("crctl.swarm_constraint");
+    o.max_pending = static_cast<int>(config.get_int("crctl.swarm_max_pending"));
+    return swarm::make_engine(std::move(o));
+}
+
+}  // namespace
+
 std::unique_ptr<Engine> engine_from(const Config& config, const Store& store, std::string_view name) {
     if (name == "local") return make_local_engine(store, local_engine_options_from(config));
-    if (name != "slurm") throw Error(ErrorKind::usage, "invalid engine", name, "expected local or slurm");
+    if (name == "swarm") return swarm_engine_from(config, store);
+    if (name != "slurm") throw Error(ErrorKind::usage, "invalid engine", name, "expected local, slurm or swarm");
     SlurmOptions o;
     o.sbatch = config.get_string("crctl.slurm_sbatch");
     o.squeue = config.get_string("crctl.slurm_squeue");

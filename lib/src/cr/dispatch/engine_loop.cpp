@@ -136,7 +136,9 @@ void EngineDispatcher::cancel_live(const Container& c, const EngineJob& job, con
         ContainerReport rep;
         if (left) rep.exit_code = left->exit_code;
         rep.log = log;
-        if (error) rep.runtime_status = Json{{"error", *error}};
+        // What `container show` said about the live job ("task running") no longer holds.
+        rep.runtime_status = Json{{"engine_state", "cancelled"}, {"engine_reason", why}, {"activity", ""}};
+        if (error) (*rep.runtime_status)["error"] = *error;
         cancel_container(tx, c.uuid, m_engine.holder(), rep);
     });
     m_engine.forget(c.uuid);
@@ -150,7 +152,7 @@ void EngineDispatcher::vanished(const Container& c, const EngineJob* job) {
     if (c.state == ContainerState::running) {
         m_store.write([&](Tx& tx) {
             ContainerReport rep;
-            rep.runtime_status = Json{{"error", why + " while the container was running"}};
+            rep.runtime_status = Json{{"error", why + " while the container was running"}, {"engine_state", "vanished"}, {"activity", ""}};
             cancel_container(tx, c.uuid, m_engine.holder(), rep);
         });
         audit("dispatch.cancel", c.uuid, "cancelled", why);

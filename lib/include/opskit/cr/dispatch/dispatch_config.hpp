@@ -27,12 +27,13 @@ LocalEngineOptions local_engine_options_from(const Config& config);
 /// The engines `crctl.engine` accepts, in the order help and completion list them.
 const std::vector<std::string>& engine_names();
 
-/// `local` or `slurm`; anything else → Error(usage) naming it.
+/// `local`, `slurm` or `swarm`; anything else → Error(usage) naming it.
 std::string engine_name_from(const Config& config);
 
 /// The engine `name`: `local` from the runtime keys, `slurm` from `crctl.spool`,
-/// `crctl.slurm_*` and the runtime keys (the node-local runtime); a bad sbatch_args entry or
-/// a missing spool → Error(usage).
+/// `crctl.slurm_*` and the runtime keys (the node-local runtime), `swarm` from `crctl.spool`,
+/// `crctl.swarm_*` and $DOCKER_HOST; a bad sbatch_args entry, a bad Docker host or a missing
+/// spool → Error(usage).
 std::unique_ptr<Engine> engine_from(const Config& config, const Store& store, std::string_view name);
 
 /// Loop options from `crctl.poll_interval` and `crctl.submit_backoff`.

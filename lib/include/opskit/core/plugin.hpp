@@ -1,0 +1,18 @@
+// Run-time plugins: a part of a domain whose third-party libraries are heavy to load (libvirt
+// for vm, libcurl for cr's Swarm engine) is its own shared library that the domain dlopen()s
+// on first use, so a tool's start (`--version`, `-h`, every verb that never needs it) maps
+// none of them.
+#pragma once
+
+#include <string_view>
+
+namespace opskit {
+
+/// Loads `file` (a bare soname) from the folder of the library holding `anchor` (any
+/// function of the calling domain: plugins are built and installed beside it), else from the
+/// loader's search path (a packager who moves it), and returns its symbol `symbol`. Never
+/// unloaded; asking again for a loaded plugin only counts a reference (no once-guard needed). Error(unavailable) naming the path tried and the loader's reason, for `what`
+/// ("load libvirt backend").
+void* load_plugin_symbol(const void* anchor, const char* file, const char* symbol, std::string_view what);
+
+}  // namespace opskit

@@ -1,0 +1,34 @@
+// load_plugin_symbol() (see plugin.hpp): one place that finds, opens and checks a plugin.
+#include "opskit/core/plugin.hpp"
+
+#include <dlfcn.h>
+
+#include <filesystem>
+#include <string>
+
+#include "opskit/core/error.hpp"
+
+namespace opskit {
+
+void* load_plugin_symbol(const void* anchor, const char* file, const char* symbol, std::string_view what) {
+    std::string tried;
+    Dl_info self{};
+    void* handle = nullptr;
+    if (dladdr(anchor, &self) != 0 && self.dli_fname) {
+        std::error_code ec;
+        auto dir = std::filesystem::weakly_canonical(std::filesystem::path(self.dli_fname).parent_path(), ec);
+        if (ec) dir = std::filesystem::path(self.dli_fname).parent_path();
+        tried = (dir / file).string();
+        handle = dlopen(tried.c_str(), RTLD_NOW | RTLD_LOCAL);
+    }
+    if (!handle) handle = dlopen(file, RTLD_NOW | RTLD_LOCAL);
+    if (!handle) {
+        const char* why = dlerror();
+        throw Error(ErrorKind::unavailable, what, tried.empty() ? std::string(file) : tried, why ? why : "not found");
+    }
+    void* sym = dlsym(handle, symbol);
+    if (!sym) throw Error(ErrorKind::unavailable, what, file, std::string("no ") + symbol + " in it");
+    return sym;
+}
+
+}  // namespace opskit
