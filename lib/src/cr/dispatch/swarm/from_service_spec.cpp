@@ -26,6 +26,17 @@ bool empty_value(const Json& v) {
     return true;
 }
 
+/// `parent.key`, the name a problem is reported under (built only when there is one).
+std::string join(std::string_view parent, std::string_view key) {
+    return parent.empty() ? std::string(key) : fmt::format("{}.{}", parent, key);
+}
+
+/// obj[key] when present and not null: one lookup, where contains() then [] were two or more.
+const Json* field(const Json& obj, const char* key) {
+    const auto it = obj.find(key);
+    return it == obj.end() || it->is_null() ? nullptr : &*it;
+}
+
 class Reader {
 public:
     std::vector<std::string> problems;
@@ -33,49 +44,51 @@ public:
     void problem(const std::string& field, std::string_view why) { problems.push_back(fmt::format("{}: {}", field, why)); }
 
     /// The object at `obj[key]` (or null when absent/empty); a non-object is a problem.
-    const Json* object(const Json& obj, const char* key, const std::string& path) {
-        if (!obj.contains(key) || obj[key].is_null()) return nullptr;
-        if (!obj[key].is_object()) {
-            problem(path, "expected an object");
+    const Json* object(const Json& obj, const char* key, std::string_view parent) {
+        const Json* v = field(obj, key);
+        if (v && !v->is_object()) {
+            problem(join(parent, key), "expected an object");
             return nullptr;
         }
-        return &obj[key];
+        return v;
     }
 
     /// Reports every non-empty field of `obj` not in `known`.
-    void only(const Json& obj, const std::string& path, std::initializer_list<std::string_view> known) {
+    void only(const Json& obj, std::string_view path, std::initializer_list<std::string_view> known) {
         for (const auto& [k, v] : obj.items()) {
             if (std::find(known.begin(), known.end(), k) != known.end() || empty_value(v)) continue;
-            problem(path.empty() ? k : path + "." + k, "has no place in a container request");
+            problem(join(path, k), "has no place in a container request");
         }
     }
 
-    std::string string(const Json& obj, const char* key, const std::string& path) {
-        if (!obj.contains(key) || obj[key].is_null()) return {};
-        if (!obj[key].is_string()) {
-            problem(path, "expected a string");
+    std::string string(const Json& obj, const char* key, std::string_view parent) {
+        const Json* v = field(obj, key);
+        if (!v) return {};
+        if (!v->is_string()) {
+            problem(join(parent, key), "expected a string");
             return {};
         }
-        return obj[key].get<std::string>();
+        return v->get<std::string>();
     }
 
-    std::int64_t integer(const Json& obj, const char* key, const std::string& path) {
-        if (!obj.contains(key) || obj[key].is_null()) return 0;
-        if (!obj[key].is_number_integer() || obj[key].get<std::int64_t>() < 0) {
-            problem(path, "expected an integer >= 0");
+    std::int64_t integer(const Json& obj, const char* key, std::string_view parent) {
+        const Json* v = field(obj, key);
+        if (!v) return 0;
+        if (!v->is_number_integer() || v->get<std::int64_t>() < 0) {
+            problem(join(parent, key), "expected an integer >= 0");
             return 0;
         }
-        return obj[key].get<std::int64_t>();
+        return v->get<std::int64_t>();
     }
 
     /// A field that must be absent or empty, with the reason it cannot be expressed.
-    void refuse(const Json& obj, const char* key, const std::string& path, std::string_view why) {
-        if (obj.contains(key) && !empty_value(obj[key])) problem(path, why);
+    void refuse(const Json& obj, const char* key, std::string_view parent, std::string_view why) {
+        if (const Json* v = field(obj, key); v && !empty_value(*v)) problem(join(parent, key), why);
     }
 };
 
 void read_mode(Reader& r, const Json& spec) {
-    const Json* mode = r.object(spec, "Mode", "Mode");
+    const Json* mode = r.object(spec, "Mode", "");
     if (!mode) return;  // the engine's default: replicated, one replica
     r.only(*mode, "Mode", {"Replicated", "ReplicatedJob", "Global", "GlobalJob"});
     auto has = [&](const char* k) { return mode->contains(k) && !(*mode)[k].is_null(); };
@@ -86,12 +99,12 @@ void read_mode(Reader& r, const Json& spec) {
     if (has("GlobalJob")) r.problem("Mode.GlobalJob", "a global job runs a task on every node; a container runs once");
     if (has("Replicated") && has("ReplicatedJob"))
         return r.problem("Mode", "cannot specify both replicated mode and replicated-job mode");
-    if (const Json* rep = r.object(*mode, "Replicated", "Mode.Replicated")) {
+    if (const Json* rep = r.object(*mode, "Replicated", "Mode")) {
         r.only(*rep, "Mode.Replicated", {"Replicas"});
         if (rep->contains("Replicas") && (*rep)["Replicas"] != 1)
             r.problem("Mode.Replicated.Replicas", "a container request runs one task, not " + (*rep)["Replicas"].dump(-1, ' ', false, Json::error_handler_t::replace));
     }
-    if (const Json* job = r.object(*mode, "ReplicatedJob", "Mode.ReplicatedJob")) {
+    if (const Json* job = r.object(*mode, "ReplicatedJob", "Mode")) {
         r.only(*job, "Mode.ReplicatedJob", {"MaxConcurrent", "TotalCompletions"});
         for (const char* k : {"MaxConcurrent", "TotalCompletions"})
             if (job->contains(k) && !(*job)[k].is_null() && (*job)[k] != 1)
@@ -100,29 +113,30 @@ void read_mode(Reader& r, const Json& spec) {
 }
 
 void read_endpoint(Reader& r, const Json& spec) {
-    const Json* ep = r.object(spec, "EndpointSpec", "EndpointSpec");
+    const Json* ep = r.object(spec, "EndpointSpec", "");
     if (!ep) return;
     r.only(*ep, "EndpointSpec", {"Mode", "Ports"});
-    const std::string mode = r.string(*ep, "Mode", "EndpointSpec.Mode");
+    const std::string mode = r.string(*ep, "Mode", "EndpointSpec");
     if (!mode.empty() && mode != "vip" && mode != "dnsrr")
         r.problem("EndpointSpec.Mode", fmt::format("invalid resolution mode '{}' (expected vip or dnsrr)", mode));
-    r.refuse(*ep, "Ports", "EndpointSpec.Ports", "a container request publishes no ports");
+    r.refuse(*ep, "Ports", "EndpointSpec", "a container request publishes no ports");
 }
 
 void read_mounts(Reader& r, const Json& cs, Json& out) {
-    if (!cs.contains("Mounts") || cs["Mounts"].is_null()) return;
-    if (!cs["Mounts"].is_array()) return r.problem("TaskTemplate.ContainerSpec.Mounts", "expected a list");
+    const Json* list = field(cs, "Mounts");
+    if (!list) return;
+    if (!list->is_array()) return r.problem("TaskTemplate.ContainerSpec.Mounts", "expected a list");
     std::size_t i = 0;
-    for (const auto& m : cs["Mounts"]) {
+    for (const auto& m : *list) {
         const std::string path = fmt::format("TaskTemplate.ContainerSpec.Mounts[{}]", i++);
         if (!m.is_object()) {
             r.problem(path, "expected an object");
             continue;
         }
         r.only(m, path, {"Type", "Source", "Target", "ReadOnly", "Consistency", "BindOptions", "TmpfsOptions"});
-        const std::string type = r.string(m, "Type", path + ".Type");
-        const std::string target = r.string(m, "Target", path + ".Target");
-        const std::string consistency = r.string(m, "Consistency", path + ".Consistency");
+        const std::string type = r.string(m, "Type", path);
+        const std::string target = r.string(m, "Target", path);
+        const std::string consistency = r.string(m, "Consistency", path);
         if (!consistency.empty() && consistency != "default")
             r.problem(path + ".Consistency", fmt::format("'{}' has no place in a container request", consistency));
         if (target.empty() || target.front() != '/' || target == "/") {
@@ -133,26 +147,26 @@ void read_mounts(Reader& r, const Json& cs, Json& out) {
             r.problem(path + ".Target", fmt::format("'{}' is mounted twice", target));
             continue;
         }
-        if (m.contains("ReadOnly") && !m["ReadOnly"].is_null() && !m["ReadOnly"].is_boolean())
-            r.problem(path + ".ReadOnly", "expected true or false");
-        const bool read_only = m.value("ReadOnly", Json(false)) == true;
+        const Json* ro = field(m, "ReadOnly");
+        if (ro && !ro->is_boolean()) r.problem(path + ".ReadOnly", "expected true or false");
+        const bool read_only = ro && *ro == true;
         if (type == "bind") {
-            r.refuse(m, "BindOptions", path + ".BindOptions", "bind propagation has no place in a container request");
-            r.refuse(m, "TmpfsOptions", path + ".TmpfsOptions", "only a tmpfs mount takes tmpfs options");
-            const std::string source = r.string(m, "Source", path + ".Source");
+            r.refuse(m, "BindOptions", path, "bind propagation has no place in a container request");
+            r.refuse(m, "TmpfsOptions", path, "only a tmpfs mount takes tmpfs options");
+            const std::string source = r.string(m, "Source", path);
             if (source.empty() || source.front() != '/') {
                 r.problem(path + ".Source", fmt::format("'{}' must be an absolute host path", source));
                 continue;
             }
             out[target] = Json{{"kind", "host"}, {"path", source}, {"writable", !read_only}};
         } else if (type == "tmpfs") {
-            r.refuse(m, "Source", path + ".Source", "a tmpfs mount has no source");
-            r.refuse(m, "BindOptions", path + ".BindOptions", "only a bind mount takes bind options");
+            r.refuse(m, "Source", path, "a tmpfs mount has no source");
+            r.refuse(m, "BindOptions", path, "only a bind mount takes bind options");
             if (read_only) r.problem(path + ".ReadOnly", "a read-only tmpfs has no place in a container request");
             Json mount{{"kind", "tmp"}};
-            if (const Json* t = r.object(m, "TmpfsOptions", path + ".TmpfsOptions")) {
+            if (const Json* t = r.object(m, "TmpfsOptions", path)) {
                 r.only(*t, path + ".TmpfsOptions", {"SizeBytes"});
-                if (const auto size = r.integer(*t, "SizeBytes", path + ".TmpfsOptions.SizeBytes"); size > 0)
+                if (const auto size = r.integer(*t, "SizeBytes", path + ".TmpfsOptions"); size > 0)
                     mount["capacity"] = size;
             }
             out[target] = std::move(mount);
@@ -164,43 +178,44 @@ void read_mounts(Reader& r, const Json& cs, Json& out) {
 }
 
 void read_container_spec(Reader& r, const Json& task, Json& req) {
-    const Json* cs = r.object(task, "ContainerSpec", "TaskTemplate.ContainerSpec");
+    const Json* cs = r.object(task, "ContainerSpec", "TaskTemplate");
     if (!cs) return r.problem("TaskTemplate.ContainerSpec", "required: a container request runs a container");
     const std::string p = "TaskTemplate.ContainerSpec";
     r.only(*cs, p, {"Image", "Args", "Command", "Env", "Dir", "Mounts", "Secrets", "Configs", "Isolation",
                     "StopGracePeriod"});
-    const std::string image = r.string(*cs, "Image", p + ".Image");
+    const std::string image = r.string(*cs, "Image", p);
     if (!is_pinned_image(image))
         r.problem(p + ".Image", fmt::format("'{}' has no tag or digest (name:tag, name@sha256:…, sha256:…)", image));
     req["container_image"] = image;
-    r.refuse(*cs, "Command", p + ".Command",
+    r.refuse(*cs, "Command", p,
              "an entrypoint override has no place in a container request (give the whole command in Args)");
-    r.refuse(*cs, "Secrets", p + ".Secrets", "secret references have no place in a container request");
-    r.refuse(*cs, "Configs", p + ".Configs", "config references have no place in a container request");
-    const std::string isolation = r.string(*cs, "Isolation", p + ".Isolation");
+    r.refuse(*cs, "Secrets", p, "secret references have no place in a container request");
+    r.refuse(*cs, "Configs", p, "config references have no place in a container request");
+    const std::string isolation = r.string(*cs, "Isolation", p);
     if (!isolation.empty() && isolation != "default")
         r.problem(p + ".Isolation", fmt::format("'{}' has no place in a container request", isolation));
 
     Json command = Json::array();
-    if (cs->contains("Args") && (*cs)["Args"].is_array()) {
-        for (const auto& a : (*cs)["Args"]) {
+    const Json* args = field(*cs, "Args");
+    if (args && args->is_array()) {
+        for (const auto& a : *args) {
             if (!a.is_string()) {
                 r.problem(p + ".Args", "expected a list of strings");
                 break;
             }
             command.push_back(a);
         }
-    } else if (cs->contains("Args") && !(*cs)["Args"].is_null()) {
+    } else if (args) {
         r.problem(p + ".Args", "expected a list of strings");
     }
     if (command.empty()) r.problem(p + ".Args", "a container request needs a command");
     req["command"] = command;
 
     Json env = Json::object();
-    if (cs->contains("Env") && !(*cs)["Env"].is_null()) {
-        if (!(*cs)["Env"].is_array()) r.problem(p + ".Env", "expected a list of NAME=VALUE");
+    if (const Json* env_list = field(*cs, "Env")) {
+        if (!env_list->is_array()) r.problem(p + ".Env", "expected a list of NAME=VALUE");
         else
-            for (const auto& e : (*cs)["Env"]) {
+            for (const auto& e : *env_list) {
                 const std::string text = e.is_string() ? e.get<std::string>() : std::string();
                 const auto eq = text.find('=');
                 const std::string name = text.substr(0, eq);
@@ -215,7 +230,7 @@ void read_container_spec(Reader& r, const Json& task, Json& req) {
     }
     if (!env.empty()) req["environment"] = env;
 
-    std::string dir = r.string(*cs, "Dir", p + ".Dir");
+    std::string dir = r.string(*cs, "Dir", p);
     if (dir.empty()) dir = "/";  // the engine's own default for an image without WorkingDir
     if (dir.front() != '/') r.problem(p + ".Dir", fmt::format("'{}' must be an absolute path", dir));
     req["cwd"] = dir;
@@ -227,8 +242,8 @@ void read_container_spec(Reader& r, const Json& task, Json& req) {
 
 /// One figure from Limits and Reservations (a request has one): equal when both are set.
 std::int64_t one_figure(Reader& r, const Json* limits, const Json* reservations, const char* key) {
-    const std::int64_t l = limits ? r.integer(*limits, key, fmt::format("TaskTemplate.Resources.Limits.{}", key)) : 0;
-    const std::int64_t v = reservations ? r.integer(*reservations, key, fmt::format("TaskTemplate.Resources.Reservations.{}", key)) : 0;
+    const std::int64_t l = limits ? r.integer(*limits, key, "TaskTemplate.Resources.Limits") : 0;
+    const std::int64_t v = reservations ? r.integer(*reservations, key, "TaskTemplate.Resources.Reservations") : 0;
     if (l && v && l != v)
         r.problem(fmt::format("TaskTemplate.Resources.Reservations.{}", key),
                   fmt::format("{} differs from Limits.{} ({}); a container request has one figure", v, key, l));
@@ -236,11 +251,11 @@ std::int64_t one_figure(Reader& r, const Json* limits, const Json* reservations,
 }
 
 void read_resources(Reader& r, const Json& task, Json& req) {
-    const Json* res = r.object(task, "Resources", "TaskTemplate.Resources");
+    const Json* res = r.object(task, "Resources", "TaskTemplate");
     if (!res) return;
     r.only(*res, "TaskTemplate.Resources", {"Limits", "Reservations"});
-    const Json* limits = r.object(*res, "Limits", "TaskTemplate.Resources.Limits");
-    const Json* reservations = r.object(*res, "Reservations", "TaskTemplate.Resources.Reservations");
+    const Json* limits = r.object(*res, "Limits", "TaskTemplate.Resources");
+    const Json* reservations = r.object(*res, "Reservations", "TaskTemplate.Resources");
     if (limits) r.only(*limits, "TaskTemplate.Resources.Limits", {"NanoCPUs", "MemoryBytes"});
     if (reservations) r.only(*reservations, "TaskTemplate.Resources.Reservations", {"NanoCPUs", "MemoryBytes"});
     Json rc = Json::object();
@@ -255,17 +270,17 @@ void read_resources(Reader& r, const Json& task, Json& req) {
 }
 
 void read_restart(Reader& r, const Json& task, Json& req) {
-    const Json* rp = r.object(task, "RestartPolicy", "TaskTemplate.RestartPolicy");
+    const Json* rp = r.object(task, "RestartPolicy", "TaskTemplate");
     if (!rp) return;
     const std::string p = "TaskTemplate.RestartPolicy";
     r.only(*rp, p, {"Condition", "MaxAttempts"});
-    r.refuse(*rp, "Delay", p + ".Delay", "crctl retries a cancelled container at once");
-    r.refuse(*rp, "Window", p + ".Window", "crctl counts retries per request, not per window");
-    const std::string condition = r.string(*rp, "Condition", p + ".Condition");
+    r.refuse(*rp, "Delay", p, "crctl retries a cancelled container at once");
+    r.refuse(*rp, "Window", p, "crctl counts retries per request, not per window");
+    const std::string condition = r.string(*rp, "Condition", p);
     if (condition == "none") {
         req["container_count_max"] = 1;  // runs once, never again
     } else if (condition.empty() || condition == "on-failure" || condition == "any") {
-        if (const auto attempts = r.integer(*rp, "MaxAttempts", p + ".MaxAttempts"); attempts > 0)
+        if (const auto attempts = r.integer(*rp, "MaxAttempts", p); attempts > 0)
             req["container_count_max"] = attempts + 1;
     } else {
         r.problem(p + ".Condition", fmt::format("invalid RestartCondition '{}' (expected none, on-failure or any)", condition));
@@ -273,7 +288,7 @@ void read_restart(Reader& r, const Json& task, Json& req) {
 }
 
 void read_placement(Reader& r, const Json& task, Json& req, const SwarmOptions& options) {
-    const Json* pl = r.object(task, "Placement", "TaskTemplate.Placement");
+    const Json* pl = r.object(task, "Placement", "TaskTemplate");
     if (!pl) return;
     const std::string p = "TaskTemplate.Placement";
     r.only(*pl, p, {"Constraints"});
@@ -309,26 +324,26 @@ Json request_from_service_spec(const Json& spec, std::string_view input_name, co
     Json req = Json::object();
     r.only(spec, "", {"Name", "Labels", "TaskTemplate", "Mode", "EndpointSpec", "Networks", "UpdateConfig",
                       "RollbackConfig"});
-    r.refuse(spec, "Networks", "Networks", "a container request attaches to no networks");
-    if (const auto name = r.string(spec, "Name", "Name"); !name.empty()) req["name"] = name;
+    r.refuse(spec, "Networks", "", "a container request attaches to no networks");
+    if (const auto name = r.string(spec, "Name", ""); !name.empty()) req["name"] = name;
     read_mode(r, spec);
     read_endpoint(r, spec);
 
-    const Json* task = r.object(spec, "TaskTemplate", "TaskTemplate");
+    const Json* task = r.object(spec, "TaskTemplate", "");
     if (!task) {
         r.problem("TaskTemplate", "required: a container request runs a container");
     } else {
         r.only(*task, "TaskTemplate", {"ContainerSpec", "Resources", "RestartPolicy", "Placement", "Runtime", "ForceUpdate",
                                        "PluginSpec", "NetworkAttachmentSpec", "Networks", "LogDriver"});
-        const std::string runtime = r.string(*task, "Runtime", "TaskTemplate.Runtime");
+        const std::string runtime = r.string(*task, "Runtime", "TaskTemplate");
         if (runtime == "plugin") r.problem("TaskTemplate.Runtime", "plugin services have no place in a container request");
         else if (!runtime.empty() && runtime != "container")
             r.problem("TaskTemplate.Runtime", fmt::format("unsupported runtime '{}'", runtime));
-        r.refuse(*task, "PluginSpec", "TaskTemplate.PluginSpec", "plugin services have no place in a container request");
-        r.refuse(*task, "NetworkAttachmentSpec", "TaskTemplate.NetworkAttachmentSpec",
+        r.refuse(*task, "PluginSpec", "TaskTemplate", "plugin services have no place in a container request");
+        r.refuse(*task, "NetworkAttachmentSpec", "TaskTemplate",
                  "network attachments have no place in a container request");
-        r.refuse(*task, "Networks", "TaskTemplate.Networks", "a container request attaches to no networks");
-        r.refuse(*task, "LogDriver", "TaskTemplate.LogDriver", "crctl collects the log itself");
+        r.refuse(*task, "Networks", "TaskTemplate", "a container request attaches to no networks");
+        r.refuse(*task, "LogDriver", "TaskTemplate", "crctl collects the log itself");
         if (runtime != "plugin") read_container_spec(r, *task, req);
         read_resources(r, *task, req);
         read_restart(r, *task, req);
@@ -337,7 +352,7 @@ Json request_from_service_spec(const Json& spec, std::string_view input_name, co
 
     // Labels last: the output path label must name one of the mounts read above.
     std::string output_path;
-    if (const Json* labels = r.object(spec, "Labels", "Labels")) {
+    if (const Json* labels = r.object(spec, "Labels", "")) {
         for (const auto& [k, v] : labels->items()) {
             if (k == container_label) continue;  // the next container gets its own uuid
             if (k == output_path_label && v.is_string()) {

@@ -101,10 +101,7 @@ Json to_service_spec(const RunSpec& spec, const PreparedMounts& mounts, const Sw
     if (!resources.empty()) task["Resources"] = Json{{"Limits", resources}, {"Reservations", resources}};
     if (!spec.partitions.empty()) {
         Json constraints = Json::array();
-        if (spec.partitions.size() > 1)
-        problems.push_back("scheduling_parameters.partitions: swarm constraints must all hold, so more than one "
-                           "partition (any of them) cannot be expressed");
-    for (const auto& p : spec.partitions) {
+        for (const auto& p : spec.partitions) {
             std::string c = options.constraint_template;
             for (auto pos = c.find("%P"); pos != std::string::npos; pos = c.find("%P", pos + p.size())) c.replace(pos, 2, p);
             constraints.push_back(std::move(c));
