@@ -105,3 +105,23 @@ setup() {
     [[ $stderr == "vmctl: error: load libvirt backend ($ROOT/usr/$LIBDIR/libopskit-vm-libvirt.so.0): "* ]] || fail "$stderr"
     [[ $(wc -l <<<"$stderr") == 1 ]] || fail "$stderr"
 }
+
+@test "crctl maps libcrypto only to hash and libcurl only for the Swarm engine" {
+    run -0 ldd "$ROOT/usr/bin/crctl"
+    [[ $output != *libcrypto* && $output != *libcurl* ]] || fail "crctl links them at start: $output"
+    [[ -f $ROOT/usr/$LIBDIR/libopskit-cr-swarm.so.0 ]] || fail "swarm plugin not installed"
+    export CRCTL_STORE="$T/store/crctl.db"
+    LD_DEBUG=files "$ROOT/usr/bin/crctl" -o json request list 2>"$T/list.ld" >/dev/null
+    ! grep -qE 'libcrypto|libcurl' "$T/list.ld" || fail "a read verb loaded: $(grep -E 'libcrypto|libcurl' "$T/list.ld" | head -3)"
+    # Creating a request names its work by SHA-256: now libcrypto comes in, libcurl still not.
+    LD_DEBUG=files run -0 --separate-stderr "$ROOT/usr/bin/crctl" -o json request create --commit --priority 1 -- true
+    [[ $(jq -r .state <<<"$output") == Committed ]] || fail "$output"
+    grep -q 'libcrypto.so.3' <<<"$stderr" || fail "no libcrypto loaded for a create"
+    [[ $stderr != *libcurl* ]] || fail "create loaded libcurl"
+    # The Swarm engine loads its plugin beside libopskit-cr; an unreachable engine is exit 7.
+    LD_DEBUG=files run -7 --separate-stderr "$ROOT/usr/bin/crctl" dispatch --engine swarm --once \
+        --spool "$T/spool" --swarm-host "unix://$T/no-docker.sock"
+    plugin=$(grep -o '[^ ]*libopskit-cr-swarm.so.0' <<<"$stderr" | grep '^/' | head -1)
+    [[ $(realpath "$plugin") == $(realpath "$ROOT/usr/$LIBDIR")/libopskit-cr-swarm.so.0* ]] || fail "plugin from ${plugin:-nowhere}"
+    [[ $(grep -v '^ *[0-9]*:' <<<"$stderr") == "crctl: error: cannot reach the Docker engine (unix://$T/no-docker.sock): "* ]] || fail "$stderr"
+}

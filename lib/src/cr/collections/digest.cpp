@@ -1,7 +1,12 @@
 // SHA-256 and MD5 over OpenSSL's EVP interface (one digest context per call; EVP picks the
 // CPU's SHA extensions when there are any), for strings and, in chunks, for files.
+//
+// libcrypto is opened on the first digest, not linked: loading it costs some 3 million
+// instructions (about as much as the rest of crctl's start together, callgrind, late 2026),
+// which every crctl start paid, `--version` and the read verbs that never hash included.
 #include "cr/collections/digest.hpp"
 
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
 #include <unistd.h>
@@ -17,27 +22,70 @@
 namespace opskit::cr {
 namespace {
 
+/// The soname of OpenSSL 3's libcrypto (lib/CMakeLists.txt requires OpenSSL 3; the .deb
+/// depends on libssl3 by name, since shlibdeps cannot see a dlopen()).
+constexpr const char* libcrypto_soname = "libcrypto.so.3";
+
+/// The EVP functions used here, with the types of their declarations in <openssl/evp.h>.
+struct Evp {
+    decltype(&EVP_MD_CTX_new) ctx_new;
+    decltype(&EVP_MD_CTX_free) ctx_free;
+    decltype(&EVP_DigestInit_ex) init;
+    decltype(&EVP_DigestUpdate) update;
+    decltype(&EVP_DigestFinal_ex) finish;
+    decltype(&EVP_sha256) sha256;
+    decltype(&EVP_md5) md5;
+};
+
+template <class Fn>
+void bind(void* lib, Fn& fn, const char* name) {
+    fn = reinterpret_cast<Fn>(dlsym(lib, name));
+    if (!fn) throw Error(ErrorKind::unavailable, "load libcrypto", libcrypto_soname, std::string("no ") + name + " in it");
+}
+
+const Evp& evp() {
+    // A function-local static: initialised once, thread-safe; a failed load throws and is
+    // tried again by the next call. Never unloaded.
+    static const Evp table = [] {
+        void* lib = dlopen(libcrypto_soname, RTLD_NOW | RTLD_LOCAL);
+        if (!lib) {
+            const char* why = dlerror();
+            throw Error(ErrorKind::unavailable, "load libcrypto", libcrypto_soname, why ? why : "not found");
+        }
+        Evp e{};
+        bind(lib, e.ctx_new, "EVP_MD_CTX_new");
+        bind(lib, e.ctx_free, "EVP_MD_CTX_free");
+        bind(lib, e.init, "EVP_DigestInit_ex");
+        bind(lib, e.update, "EVP_DigestUpdate");
+        bind(lib, e.finish, "EVP_DigestFinal_ex");
+        bind(lib, e.sha256, "EVP_sha256");
+        bind(lib, e.md5, "EVP_md5");
+        return e;
+    }();
+    return table;
+}
+
 struct ContextFree {
-    void operator()(EVP_MD_CTX* ctx) const noexcept { EVP_MD_CTX_free(ctx); }
+    void operator()(EVP_MD_CTX* ctx) const noexcept { evp().ctx_free(ctx); }
 };
 using Context = std::unique_ptr<EVP_MD_CTX, ContextFree>;
 
-Context start(const EVP_MD* md) {
-    Context ctx(EVP_MD_CTX_new());
-    if (!ctx || EVP_DigestInit_ex(ctx.get(), md, nullptr) != 1)
-        throw Error(ErrorKind::internal, "cannot start digest", EVP_MD_get0_name(md), "OpenSSL EVP_DigestInit_ex failed");
+Context start(const EVP_MD* md, const char* name) {
+    Context ctx(evp().ctx_new());
+    if (!ctx || evp().init(ctx.get(), md, nullptr) != 1)
+        throw Error(ErrorKind::internal, "cannot start digest", name, "OpenSSL EVP_DigestInit_ex failed");
     return ctx;
 }
 
 void update(EVP_MD_CTX* ctx, const void* data, std::size_t size) {
-    if (EVP_DigestUpdate(ctx, data, size) != 1)
+    if (evp().update(ctx, data, size) != 1)
         throw Error(ErrorKind::internal, "cannot compute digest", "", "OpenSSL EVP_DigestUpdate failed");
 }
 
 std::string finish_hex(EVP_MD_CTX* ctx) {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
-    if (EVP_DigestFinal_ex(ctx, digest, &length) != 1)
+    if (evp().finish(ctx, digest, &length) != 1)
         throw Error(ErrorKind::internal, "cannot compute digest", "", "OpenSSL EVP_DigestFinal_ex failed");
     static constexpr char hex[] = "0123456789abcdef";
     std::string out(2 * length, '0');
@@ -48,19 +96,19 @@ std::string finish_hex(EVP_MD_CTX* ctx) {
     return out;
 }
 
-std::string hex_of(const EVP_MD* md, std::string_view data) {
-    const Context ctx = start(md);
+std::string hex_of(const EVP_MD* md, const char* name, std::string_view data) {
+    const Context ctx = start(md, name);
     update(ctx.get(), data.data(), data.size());
     return finish_hex(ctx.get());
 }
 
 }  // namespace
 
-std::string sha256_hex(std::string_view data) { return hex_of(EVP_sha256(), data); }
+std::string sha256_hex(std::string_view data) { return hex_of(evp().sha256(), "SHA-256", data); }
 
 namespace detail {
 
-std::string md5_hex(std::string_view data) { return hex_of(EVP_md5(), data); }
+std::string md5_hex(std::string_view data) { return hex_of(evp().md5(), "MD5", data); }
 
 FileDigest sha256_file(const std::filesystem::path& file) {
     const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
@@ -70,7 +118,7 @@ FileDigest sha256_file(const std::filesystem::path& file) {
         ~Closer() { ::close(fd); }
     } closer{fd};
     ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-    const Context ctx = start(EVP_sha256());
+    const Context ctx = start(evp().sha256(), "SHA-256");
     FileDigest out;
     std::array<unsigned char, 1 << 16> buffer;
     for (;;) {
