@@ -237,7 +237,7 @@ JSON
     [[ $output == *"$c"* ]]
     # engine and runtime names come from the library's lists
     run -0 crctl __complete -- dispatch --engine ""
-    [[ $output == $'local\nslurm' ]]
+    [[ $output == $'local\nslurm\nswarm' ]]
     run -0 crctl __complete -- run --runtime ""
     [[ $output == $'host\npodman\ndocker' ]]
 }

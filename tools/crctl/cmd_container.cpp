@@ -1,13 +1,15 @@
-// crctl container list|show|lock|unlock|start|complete|cancel|exec: containers as a
+// crctl container list|show|lock|unlock|start|complete|cancel|export|exec: containers as a
 // dispatcher (or an operator standing in for one) drives them. The plumbing verbs take the
 // holder identity from --holder (config crctl.holder); cancel without --holder is
-// administrative. `exec` is the node side of a remote engine: it runs one container from its
-// spool record and never opens the store.
+// administrative. `export` prints what an engine would be given, for deploying by other
+// means. `exec` is the node side of a remote engine: it runs one container from its spool
+// record and never opens the store.
 #include <memory>
 
 #include "commands.hpp"
 #include "opskit/core/error.hpp"
 #include "opskit/cr/lifecycle/containers.hpp"
+#include "opskit/cr/dispatch/export.hpp"
 #include "opskit/cr/dispatch/spool.hpp"
 #include "store_cli.hpp"
 
@@ -154,6 +156,28 @@ void add_list(CLI::App* parent, cli::Context& ctx) {
     });
 }
 
+void add_export(CLI::App* parent, cli::Context& ctx) {
+    struct Options {
+        std::string uuid, format;
+    };
+    auto o = std::make_shared<Options>();
+    auto* cmd = parent->add_subcommand("export", "print what an engine would be given for a container (swarm, podman, sbatch)");
+    cmd->add_option("uuid", o->uuid, "container UUID")->required();
+    ctx.complete(cmd->add_option("--format", o->format, "swarm, podman or sbatch")->required(), cr::export_format_names);
+    ctx.config_option(cmd, "--spool", "crctl.spool", "spool folder shared with the nodes (swarm, sbatch)");
+    add_store_option(cmd, ctx);
+    ctx.complete_positional(cmd, container_uuid_completer(ctx));
+    ctx.on(cmd, [o, &ctx] {
+        const auto format = cr::parse_export_format(o->format);
+        auto store = open_existing_store(ctx);
+        if (!store) throw Error(ErrorKind::not_found, "no such container", o->uuid, "the store does not exist yet");
+        const auto container = store->read([&](cr::Tx& tx) { return cr::get_container(tx, o->uuid); });
+        const auto options = cr::export_options_from(ctx.config(), store->path(), store->data_dir());
+        auto view = cr::export_container(container, format, options);
+        return Result{std::move(view.document), {}, Json(std::move(view.text)), ExitCode::ok, true};
+    });
+}
+
 void add_exec(CLI::App* parent, cli::Context& ctx) {
     struct Options {
         std::string uuid, spool;
@@ -198,6 +222,7 @@ void set_container_command(CLI::App& app, cli::Context& ctx) {
                      return cr::complete_container(tx, uuid, holder, r);
                  });
     add_cancel(cmd, ctx);
+    add_export(cmd, ctx);
     add_exec(cmd, ctx);
 }
 

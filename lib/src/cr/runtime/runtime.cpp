@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <optional>
 #include <system_error>
 
 #include "opskit/core/error.hpp"
@@ -95,86 +96,122 @@ RunSpec run_spec_from(const Container& c, const fs::path& store_path) {
     return s;
 }
 
-PreparedMounts prepare_mounts(const RunSpec& spec, const fs::path& work_dir, const CollectionStorage& collections) {
-    PreparedMounts out;
-    const fs::path dir = work_dir / "mounts";
-    make_private_dir(dir);
+namespace {
+
+/// The binding of one mount and what it needs made at `slot`; nullopt slot = nothing to make.
+std::pair<Binding, std::optional<MountSlot>> plan_mount(const std::string& target, const Json& m, const fs::path& slot,
+                                                        const CollectionStorage& collections) {
+    if (!m.is_object()) throw Error(ErrorKind::usage, "invalid mount", target, "expected an object with a kind");
+    const std::string kind = m.value("kind", "");
+    Binding b;
+    b.target = target;
+    b.kind = kind;
+    MountSlot make;
+    make.path = slot;
+    make.target = target;
+    if (kind == "tmp") {
+        b.source = slot;
+        b.writable = true;
+        return {b, make};
+    }
+    if (kind == "json" || kind == "text") {
+        const Json content = m.value("content", Json());
+        if (kind == "text" && !content.is_string())
+            throw Error(ErrorKind::usage, "invalid mount", target, "a text mount needs string content");
+        make.make = MountSlot::Make::file;
+        make.content = kind == "text" ? content.get<std::string>() : content.dump();
+        b.source = slot;
+        return {b, make};
+    }
+    if (kind == "collection") {
+        const std::string pdh = m.value("portable_data_hash", "");
+        const std::string sub = m.value("path", "");
+        b.writable = m.value("writable", false) == true;
+        b.source = slot;
+        if (pdh.empty()) return {b, make};  // an empty collection: a fresh folder
+        fs::path stored = collections.content_dir(pdh);
+        if (!sub.empty()) {
+            const fs::path rel = fs::path(sub).relative_path().lexically_normal();
+            if (rel.string().rfind("..", 0) == 0)
+                throw Error(ErrorKind::usage, "invalid mount", target, "collection path leaves the collection");
+            stored /= rel;
+            if (!fs::exists(stored))
+                throw Error(ErrorKind::not_found, "collection mount", target, fmt::format("no {} in collection {}", sub, pdh));
+        }
+        if (!b.writable) {
+            b.source = stored;
+            return {b, std::nullopt};
+        }
+        make.make = MountSlot::Make::copy;  // a writable collection mount works on a private copy
+        make.copy_from = stored;
+        return {b, make};
+    }
+    if (kind == "host") {
+        const std::string path = m.value("path", "");
+        if (path.empty() || path.front() != '/')
+            throw Error(ErrorKind::usage, "invalid mount", target, "a host mount needs an absolute path");
+        std::error_code ec;
+        if (!fs::exists(path, ec)) throw Error(ErrorKind::not_found, "host mount", target, fmt::format("{} does not exist", path));
+        b.source = path;
+        b.writable = m.value("writable", false) == true;
+        return {b, std::nullopt};
+    }
+    throw Error(ErrorKind::usage, "unsupported mount", fmt::format("mount {}", target),
+                fmt::format("kind '{}' cannot be run here; expected tmp, json, text, collection or host", kind));
+}
+
+}  // namespace
+
+MountPlan plan_mounts(const RunSpec& spec, const fs::path& work_dir, const CollectionStorage& collections) {
+    MountPlan plan;
+    plan.mounts_dir = work_dir / "mounts";
     int index = 0;
     bool output_found = false;
     for (const auto& [target, m] : spec.mounts.items()) {
-        const std::string what = fmt::format("mount {}", target);
-        if (!m.is_object()) throw Error(ErrorKind::usage, "invalid mount", target, "expected an object with a kind");
-        const std::string kind = m.value("kind", "");
-        Binding b;
-        b.target = target;
-        b.kind = kind;
-        const fs::path slot = dir / std::to_string(index++);
+        const fs::path slot = plan.mounts_dir / std::to_string(index++);
+        std::pair<Binding, std::optional<MountSlot>> planned;
         try {
-            if (kind == "tmp") {
-                fs::create_directories(slot);
-                b.source = slot;
-                b.writable = true;
-            } else if (kind == "json" || kind == "text") {
-                const Json content = m.value("content", Json());
-                std::string text;
-                if (kind == "text") {
-                    if (!content.is_string())
-                        throw Error(ErrorKind::usage, "invalid mount", target, "a text mount needs string content");
-                    text = content.get<std::string>();
-                } else {
-                    text = content.dump();
-                }
-                write_file_atomic(slot, text, 0644);
-                b.source = slot;
-            } else if (kind == "collection") {
-                const std::string pdh = m.value("portable_data_hash", "");
-                const std::string sub = m.value("path", "");
-                if (pdh.empty()) {
-                    fs::create_directories(slot);
-                    b.source = slot;
-                } else {
-                    b.source = collections.content_dir(pdh);
-                    if (!sub.empty()) {
-                        const fs::path rel = fs::path(sub).relative_path().lexically_normal();
-                        if (rel.string().rfind("..", 0) == 0)
-                            throw Error(ErrorKind::usage, "invalid mount", target, "collection path leaves the collection");
-                        b.source /= rel;
-                        if (!fs::exists(b.source))
-                            throw Error(ErrorKind::not_found, "collection mount", target,
-                                        fmt::format("no {} in collection {}", sub, pdh));
-                    }
-                }
-                b.writable = m.value("writable", false) == true;
-                if (b.writable) {  // a writable collection mount works on a private copy
-                    fs::create_directories(slot);
-                    if (!pdh.empty()) fs::copy(b.source, slot, fs::copy_options::recursive);
-                    b.source = slot;
-                }
-            } else if (kind == "host") {
-                const std::string path = m.value("path", "");
-                if (path.empty() || path.front() != '/')
-                    throw Error(ErrorKind::usage, "invalid mount", target, "a host mount needs an absolute path");
-                std::error_code ec;
-                if (!fs::exists(path, ec)) throw Error(ErrorKind::not_found, "host mount", target, fmt::format("{} does not exist", path));
-                b.source = path;
-                b.writable = m.value("writable", false) == true;
-            } else {
-                throw Error(ErrorKind::usage, "unsupported mount", what,
-                            fmt::format("kind '{}' cannot be run here; expected tmp, json, text, collection or host", kind));
-            }
+            planned = plan_mount(target, m, slot, collections);
         } catch (const fs::filesystem_error& e) {
             throw Error(ErrorKind::failed, "cannot prepare mount", target, e.code().message());
         }
+        auto& [binding, make] = planned;
         if (target == spec.output_path) {
-            out.output_source = b.source;
+            plan.mounts.output_source = binding.source;
             output_found = true;
         }
-        out.bindings.push_back(std::move(b));
+        plan.mounts.bindings.push_back(std::move(binding));
+        if (make) plan.slots.push_back(std::move(*make));
     }
     if (!output_found)
         throw Error(ErrorKind::usage, "invalid output_path", spec.output_path, "output path must be a mount target");
-    std::sort(out.bindings.begin(), out.bindings.end(), [](const auto& a, const auto& b) { return a.target < b.target; });
-    return out;
+    std::sort(plan.mounts.bindings.begin(), plan.mounts.bindings.end(),
+              [](const auto& a, const auto& b) { return a.target < b.target; });
+    return plan;
+}
+
+void create_mounts(const MountPlan& plan) {
+    make_private_dir(plan.mounts_dir);
+    for (const auto& slot : plan.slots) {
+        try {
+            switch (slot.make) {
+            case MountSlot::Make::folder: fs::create_directories(slot.path); break;
+            case MountSlot::Make::file: write_file_atomic(slot.path, slot.content, 0644); break;
+            case MountSlot::Make::copy:
+                fs::create_directories(slot.path);
+                fs::copy(slot.copy_from, slot.path, fs::copy_options::recursive);
+                break;
+            }
+        } catch (const fs::filesystem_error& e) {
+            throw Error(ErrorKind::failed, "cannot prepare mount", slot.target, e.code().message());
+        }
+    }
+}
+
+PreparedMounts prepare_mounts(const RunSpec& spec, const fs::path& work_dir, const CollectionStorage& collections) {
+    auto plan = plan_mounts(spec, work_dir, collections);
+    create_mounts(plan);
+    return std::move(plan.mounts);
 }
 
 std::vector<std::string> runtime_argv(const RunSpec& spec, const PreparedMounts& mounts, const EngineOptions& runtime,

@@ -1,7 +1,8 @@
 // The Slurm engine: one batch job per container through Slurm's own commands (sbatch,
 // squeue, scontrol, scancel), the semantics of Arvados' crunch-dispatch-slurm. The pure
-// parts (argument substitution, nice plan, squeue line parsing) are public for tests and
-// fuzzing; make_slurm_engine() gives the Engine the dispatcher loop drives.
+// parts (argument substitution, the submission, nice plan, squeue line parsing) are public
+// for tests, fuzzing and `crctl container export --format sbatch`; make_slurm_engine() gives
+// the Engine the dispatcher loop drives.
 #pragma once
 
 #include <cstdint>
@@ -71,6 +72,33 @@ struct SlurmOptions {
     std::vector<std::string> engine_args;
     Duration command_timeout{30000};    ///< per Slurm command
 };
+
+/// What the batch jobs run when `crctl.slurm_crctl` is not set: this executable (`crctl`
+/// when it cannot be told).
+std::string default_crctl_program();
+
+/// What the Slurm engine hands sbatch for one container.
+struct SlurmSubmission {
+    std::string program;                 ///< sbatch
+    /// The job's options: `--job-name=<uuid> --nice=0 --no-requeue`, the substituted
+    /// sbatch_args, `--chdir` and `--output` in the container's spool folder.
+    std::vector<std::string> options;
+    std::string command;                 ///< `exec CRCTL container exec UUID --spool DIR`, shell-quoted
+
+    /// `program --parsable options…` (--parsable: sbatch prints only the job id).
+    std::vector<std::string> argv() const;
+    /// What sbatch reads on stdin: `#!/bin/sh` and the command.
+    std::string script() const;
+    /// The script as a file for `sbatch FILE`: one `#SBATCH` line per option, written so
+    /// sbatch reads it back as the same word. An option holding a newline cannot be
+    /// written → Error(usage) naming it.
+    std::string batch_file() const;
+};
+
+/// The submission of `spec`, from options.sbatch, options.sbatch_args (substituted),
+/// options.spool and options.crctl_program as given (the engine fills an empty one with
+/// default_crctl_program() first). Pure; a bad sbatch_args entry → Error(usage).
+SlurmSubmission slurm_submission(const SlurmOptions& options, const RunSpec& spec);
 
 /// The Slurm engine; Error(usage) for a bad sbatch_args list or an empty spool.
 std::unique_ptr<Engine> make_slurm_engine(SlurmOptions options);

@@ -5,6 +5,7 @@
 //   started       written by the node when the container starts (time, node)
 //   log/          stdout.txt and stderr.txt of the container
 //   finished      written by the node at the end (exit code, times, output collection)
+//   work/         the container's mounts, prepared by the node
 // Every record is written atomically (temp name, fsync, rename). Decoding is strict: a
 // record that is truncated, garbage or has a wrong field is an Error(failed) naming the
 // file and the problem, so the dispatcher can end the container Cancelled with that reason.
@@ -58,6 +59,8 @@ public:
     explicit Spool(std::filesystem::path root);
     const std::filesystem::path& root() const { return m_root; }
     std::filesystem::path dir(std::string_view uuid) const;
+    /// `<dir>/work`: where the node prepares the container's mounts.
+    std::filesystem::path work_dir(std::string_view uuid) const;
 
     /// Writes record.json and secrets.json of a fresh container folder (an old one is removed).
     void write_run(const RunRecord& record) const;

@@ -2,7 +2,8 @@
 // `docker run …` for the engines. The conversion is pure (a container plus the prepared
 // mounts in, argv out) and validates first, rejecting with one clear error everything the
 // runtime cannot express — never a shell string. Preparing the mounts (fresh tmp folders,
-// json/text files, collection folders, host paths) is the one step that touches the disk.
+// json/text files, collection folders, host paths) is the one step that touches the disk,
+// and it is planned first without touching it.
 #pragma once
 
 #include <cstdint>
@@ -66,10 +67,35 @@ struct PreparedMounts {
     std::filesystem::path output_source;        ///< host side of output_path (folder or file)
 };
 
-/// Creates what the mounts need under `work_dir`: a fresh folder per tmp mount, a file per
-/// json/text mount, the stored folder of a collection mount (by portable data hash), and
-/// checks host paths. An unsupported kind, a missing collection or host path, or an
-/// output_path that is not a mount target → Error naming the mount.
+/// One thing a run's mounts need made on disk.
+struct MountSlot {
+    enum class Make { folder, file, copy };
+    Make make = Make::folder;
+    std::filesystem::path path;                 ///< under `<work_dir>/mounts/`
+    std::string target;                         ///< the mount it is for (named in errors)
+    std::string content;                        ///< Make::file: what the file holds
+    std::filesystem::path copy_from;            ///< Make::copy: the stored folder copied into `path`
+};
+
+/// What prepare_mounts does, decided before anything is written.
+struct MountPlan {
+    PreparedMounts mounts;                      ///< the bindings the runtime gets
+    std::filesystem::path mounts_dir;           ///< `<work_dir>/mounts`, made private
+    std::vector<MountSlot> slots;               ///< made in this order
+};
+
+/// Plans the mounts under `work_dir`: a fresh folder per tmp mount, a file per json/text
+/// mount, the stored folder of a collection mount (by portable data hash; a private copy
+/// when writable), host paths as they are. Writes nothing (it reads only to check that
+/// collections and host paths exist), so `crctl container export` shows what an engine
+/// would bind. An unsupported kind, a missing collection or host path, or an output_path
+/// that is not a mount target → Error naming the mount.
+MountPlan plan_mounts(const RunSpec& spec, const std::filesystem::path& work_dir, const CollectionStorage& collections);
+
+/// Makes what `plan` lists; a filesystem failure → Error(failed) naming the mount.
+void create_mounts(const MountPlan& plan);
+
+/// plan_mounts, then create_mounts: the mounts of a run, ready to bind.
 PreparedMounts prepare_mounts(const RunSpec& spec, const std::filesystem::path& work_dir,
                               const CollectionStorage& collections);
 

@@ -59,7 +59,7 @@ struct LocalJob {
 class LocalEngine final : public Engine {
 public:
     LocalEngine(const Store& store, LocalEngineOptions o)
-        : m_opt(std::move(o)), m_storage(store.data_dir()), m_work_root(store.data_dir() / "work") {
+        : m_opt(std::move(o)), m_storage(store.data_dir()), m_data_dir(store.data_dir()) {
         if (m_opt.program.empty()) m_opt.program = default_runtime_program(m_opt.runtime);
         m_runtime.kind = m_opt.runtime;
         m_runtime.program = m_opt.program;
@@ -114,9 +114,9 @@ public:
         LocalJob job;
         job.spec = spec;
         job.demand = demand_of(spec);
-        job.work_dir = m_work_root / c.uuid;
+        job.work_dir = local_work_dir(m_data_dir, c.uuid);
         remove_tree(job.work_dir);
-        make_private_dir(m_work_root);
+        make_private_dir(job.work_dir.parent_path());
         make_private_dir(job.work_dir);
         make_private_dir(job.work_dir / "log");
         std::vector<std::string> argv;
@@ -200,7 +200,7 @@ public:
         if (it == m_jobs.end()) {
             // Not ours: the container of a dead dispatcher. Its runtime container may live on.
             if (m_opt.runtime != RuntimeKind::host) remove_engine_container(m_runtime, uuid);
-            remove_tree(m_work_root / std::string(uuid));
+            remove_tree(local_work_dir(m_data_dir, uuid));
             return;
         }
         remove_tree(it->second.work_dir);
@@ -268,7 +268,7 @@ private:
     LocalEngineOptions m_opt;
     EngineOptions m_runtime;
     CollectionStorage m_storage;
-    fs::path m_work_root;
+    fs::path m_data_dir;
     Lock m_holder_lock;
     std::string m_holder;
     HostResources m_host;
@@ -278,6 +278,8 @@ private:
 };
 
 }  // namespace
+
+fs::path local_work_dir(const fs::path& data_dir, std::string_view uuid) { return data_dir / "work" / std::string(uuid); }
 
 std::unique_ptr<Engine> make_local_engine(const Store& store, LocalEngineOptions options) {
     return std::make_unique<LocalEngine>(store, std::move(options));

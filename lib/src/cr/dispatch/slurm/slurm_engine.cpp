@@ -3,36 +3,17 @@
 // (`crctl container exec`) as the batch script. Jobs are named by container uuid, so the
 // engine needs no state of its own: any dispatcher of the store can adopt them.
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <map>
-#include <system_error>
 
 #include "opskit/core/error.hpp"
 #include "opskit/core/process.hpp"
 #include "opskit/cr/dispatch/slurm.hpp"
 
-namespace fs = std::filesystem;
-
 namespace opskit::cr {
 
 namespace {
-
-std::string shell_quote(std::string_view s) {
-    std::string out = "'";
-    for (char c : s) {
-        if (c == '\'') out += "'\\''";
-        else out += c;
-    }
-    return out + "'";
-}
-
-std::string self_exe() {
-    std::error_code ec;
-    const auto p = fs::read_symlink("/proc/self/exe", ec);
-    return ec ? std::string("crctl") : p.string();
-}
 
 std::string first_line(std::string_view text) {
     while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.remove_suffix(1);
@@ -63,7 +44,7 @@ public:
     explicit SlurmEngine(SlurmOptions o) : m_opt(std::move(o)), m_spool(m_opt.spool) {
         if (m_opt.spool.empty()) throw Error(ErrorKind::usage, "missing setting", "crctl.spool", "the Slurm engine needs a spool folder every node mounts");
         check_sbatch_args(m_opt.sbatch_args);
-        if (m_opt.crctl_program.empty()) m_opt.crctl_program = self_exe();
+        if (m_opt.crctl_program.empty()) m_opt.crctl_program = default_crctl_program();
     }
 
     std::string_view name() const override { return "slurm"; }
@@ -73,9 +54,7 @@ public:
     bool has_room(const RunSpec&) override { return true; }
 
     EngineJob submit(const Container& c, const RunSpec& spec, std::int64_t) override {
-        std::vector<std::string> argv{m_opt.sbatch, "--parsable", "--job-name=" + c.uuid, "--nice=0", "--no-requeue"};
-        for (const auto& a : m_opt.sbatch_args)
-            if (auto v = substitute_sbatch_arg(a, spec)) argv.push_back(*v);
+        const auto submission = slurm_submission(m_opt, spec);
         RunRecord rec;
         rec.spec = spec;
         rec.data_dir = m_opt.data_dir;
@@ -83,14 +62,10 @@ public:
         rec.program = m_opt.runtime_program;
         rec.engine_args = m_opt.engine_args;
         m_spool.write_run(rec);
-        const auto dir = m_spool.dir(c.uuid);
-        argv.push_back("--chdir=" + dir.string());
-        argv.push_back("--output=" + (dir / "slurm.out").string());
         ProcessSpec ps;
-        ps.argv = argv;
+        ps.argv = submission.argv();
         ps.timeout = m_opt.command_timeout;
-        ps.stdin_data = fmt::format("#!/bin/sh\nexec {} container exec {} --spool {}\n", shell_quote(m_opt.crctl_program),
-                                    shell_quote(c.uuid), shell_quote(m_opt.spool.string()));
+        ps.stdin_data = submission.script();
         const auto r = run_process(std::move(ps));
         if (!r.success()) {
             m_spool.remove(c.uuid);

@@ -44,7 +44,7 @@ int exec_from_spool(const Spool& spool, std::string_view uuid) {
         throw;
     }
     spool.write_started(uuid, StartedRecord{fin.started_at, fin.node});
-    const fs::path work = dir / "work";
+    const fs::path work = spool.work_dir(uuid);
     std::error_code ec;
     fs::remove_all(work, ec);
     make_private_dir(work);

@@ -190,6 +190,8 @@ fs::path Spool::dir(std::string_view uuid) const {
     return m_root / std::string(uuid);
 }
 
+fs::path Spool::work_dir(std::string_view uuid) const { return dir(uuid) / "work"; }
+
 void Spool::write_run(const RunRecord& record) const {
     const auto d = dir(record.spec.uuid);
     remove(record.spec.uuid);

@@ -6,9 +6,11 @@
 // next dispatcher can tell the containers of a dead one and sweep them.
 #pragma once
 
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "opskit/core/units.hpp"
@@ -26,6 +28,9 @@ struct LocalEngineOptions {
     Duration kill_grace{10000};                  ///< SIGTERM → SIGKILL when stopping a container
     std::optional<HostResources> host;           ///< instead of /proc (tests)
 };
+
+/// `<data_dir>/work/<uuid>`: where the local engine prepares a container's mounts and logs.
+std::filesystem::path local_work_dir(const std::filesystem::path& data_dir, std::string_view uuid);
 
 /// The local engine for `store` (work folders under its data dir). Error(busy) when the
 /// holder lock file cannot be made.

@@ -14,6 +14,7 @@
 #include "opskit/core/fs.hpp"
 #include "opskit/core/time.hpp"
 #include "opskit/cr/collections/collection.hpp"
+#include "opskit/cr/dispatch/spool.hpp"
 
 namespace fs = std::filesystem;
 
@@ -56,14 +57,16 @@ public:
     bool has_room(const RunSpec&) override { return m_opt.max_pending <= 0 || m_pending < m_opt.max_pending; }
 
     EngineJob submit(const Container& c, const RunSpec& spec, std::int64_t) override {
-        const fs::path dir = m_opt.spool / c.uuid;
+        const Spool spool(m_opt.spool);
+        const fs::path dir = spool.dir(c.uuid);
         std::error_code ec;
         fs::remove_all(dir, ec);
         Json service;
         try {
             make_private_dir(m_opt.spool);
             make_private_dir(dir);
-            const auto mounts = prepare_mounts(spec, dir / "work", m_collections);
+            // Where `container export --format swarm` says the mounts are.
+            const auto mounts = prepare_mounts(spec, spool.work_dir(c.uuid), m_collections);
             SwarmOptions so = m_opt.service;
             so.job_mode = m_api.has_jobs();
             service = to_service_spec(spec, mounts, so);
@@ -180,8 +183,7 @@ public:
             // unreachable now: the service stays listed, and the next pass removes it as an
             // orphan of a final container
         }
-        std::error_code ec;
-        fs::remove_all(m_opt.spool / std::string(uuid), ec);
+        Spool(m_opt.spool).remove(uuid);
     }
 
 private:
