@@ -36,6 +36,24 @@ setup() { hermetic_setup; }
     [[ -z $output ]]
 }
 
+@test "only the verb named is built, wherever global options and their values stand" {
+    # A global option's value that is also a verb name is a value, not the verb.
+    mkdir -p "$T/w" && : >"$T/w/wait"
+    cd "$T/w"
+    run -0 --separate-stderr crctl --config wait -o json request list
+    [[ $output == "[]" ]] || fail "$output $stderr"
+    run -0 --separate-stderr vmctl --connect-timeout 5s -c test:///default -o json list
+    [[ $(jq -r '.[0].name' <<<"$output") == test ]] || fail "$output $stderr"
+    # Options after the verb (fallthrough) still reach the tool.
+    run -0 --separate-stderr crctl request list -o json
+    [[ $output == "[]" ]]
+    # Help of one verb is that verb's; a word that is no verb gets the full list in its error.
+    run -0 --separate-stderr crctl request --help
+    [[ $output == *"create"* && $output == *"commit"* && $output != *"dispatch"* ]] || fail "$output"
+    run -2 --separate-stderr crctl --output json requests list
+    [[ $stderr == "crctl: error: "*"requests"* ]] || fail "$stderr"
+}
+
 @test "config show --origin as JSON parses and every value names its origin" {
     for tool in bkctl crctl vmctl; do
         run -0 --separate-stderr "$tool" --output json config show --origin

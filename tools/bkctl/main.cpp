@@ -6,15 +6,15 @@ int main(int argc, char** argv) {
     const opskit::cli::ToolSpec spec{
         "bkctl",
         "bkctl — block-device image backup through IBM Storage Protect (dsmc)",
-        [](CLI::App& app, opskit::cli::Context& ctx) {
-            using namespace opskit::bkctl;
-            set_resolve_command(app, ctx);
-            set_backup_command(app, ctx);
-            set_restore_command(app, ctx);
-            set_delete_command(app, ctx);
-            set_list_command(app, ctx);
-            set_parse_command(app, ctx);
-            set_sweep_command(app, ctx);
+        nullptr,
+        {
+            {"resolve", opskit::bkctl::set_resolve_command},
+            {"backup", opskit::bkctl::set_backup_command},
+            {"restore", opskit::bkctl::set_restore_command},
+            {"delete", opskit::bkctl::set_delete_command},
+            {"list", opskit::bkctl::set_list_command},
+            {"parse", opskit::bkctl::set_parse_command},
+            {"sweep", opskit::bkctl::set_sweep_command},
         },
     };
     return opskit::cli::run(argc, argv, spec);

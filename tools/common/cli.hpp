@@ -73,10 +73,19 @@ private:
     std::string m_tool;
 };
 
+/// One top-level verb and the function that registers its subcommand tree.
+struct Verb {
+    const char* name;
+    void (*set)(CLI::App& app, Context& ctx);
+};
+
 struct ToolSpec {
     std::string name;      ///< bkctl, crctl, vmctl
     std::string summary;   ///< one line for --help
-    std::function<void(CLI::App& app, Context& ctx)> setup;  ///< registers the tool's verbs
+    std::function<void(CLI::App& app, Context& ctx)> globals;  ///< the tool's own global options (may be empty)
+    /// Every verb. A command line that names one gets only that one's tree built (most of a
+    /// start's own work is CLI11 building options); help, completion and errors get all.
+    std::vector<Verb> verbs;
 };
 
 /// The whole main(): parse, load config, run the selected verb, print, map errors to exit codes.

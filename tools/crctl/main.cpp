@@ -6,15 +6,15 @@ int main(int argc, char** argv) {
     const opskit::cli::ToolSpec spec{
         "crctl",
         "crctl — container requests and containers in a local store, with dispatchers that run them",
-        [](CLI::App& app, opskit::cli::Context& ctx) {
-            using namespace opskit::crctl;
-            set_request_command(app, ctx);
-            set_container_command(app, ctx);
-            set_wait_command(app, ctx);
-            set_dispatch_command(app, ctx);
-            set_run_command(app, ctx);
-            set_collection_command(app, ctx);
-            set_gc_command(app, ctx);
+        nullptr,
+        {
+            {"request", opskit::crctl::set_request_command},
+            {"container", opskit::crctl::set_container_command},
+            {"wait", opskit::crctl::set_wait_command},
+            {"dispatch", opskit::crctl::set_dispatch_command},
+            {"run", opskit::crctl::set_run_command},
+            {"collection", opskit::crctl::set_collection_command},
+            {"gc", opskit::crctl::set_gc_command},
         },
     };
     return opskit::cli::run(argc, argv, spec);

@@ -13,18 +13,20 @@ int main(int argc, char** argv) {
             auto* host = app.add_option("--host", host_flags(), "work only on this host of vmctl.hosts (repeatable)");
             ctx.complete(host, [&ctx] { return complete_host_names(ctx); });
             ctx.config_option(&app, "--connect-timeout", "vmctl.connect_timeout", "deadline for opening each host's connection");
-            set_hosts_command(app, ctx);
-            set_list_command(app, ctx);
-            set_status_command(app, ctx);
-            set_start_command(app, ctx);
-            set_stop_command(app, ctx);
-            set_reboot_command(app, ctx);
-            set_snapshot_command(app, ctx);
-            set_destroy_command(app, ctx);
-            set_recover_command(app, ctx);
-            set_expunge_command(app, ctx);
-            set_wait_command(app, ctx);
-            set_volume_command(app, ctx);
+        },
+        {
+            {"hosts", opskit::vmctl::set_hosts_command},
+            {"list", opskit::vmctl::set_list_command},
+            {"status", opskit::vmctl::set_status_command},
+            {"start", opskit::vmctl::set_start_command},
+            {"stop", opskit::vmctl::set_stop_command},
+            {"reboot", opskit::vmctl::set_reboot_command},
+            {"snapshot", opskit::vmctl::set_snapshot_command},
+            {"destroy", opskit::vmctl::set_destroy_command},
+            {"recover", opskit::vmctl::set_recover_command},
+            {"expunge", opskit::vmctl::set_expunge_command},
+            {"wait", opskit::vmctl::set_wait_command},
+            {"volume", opskit::vmctl::set_volume_command},
         },
     };
     return opskit::cli::run(argc, argv, spec);
