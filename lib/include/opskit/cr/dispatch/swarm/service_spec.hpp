@@ -21,7 +21,8 @@ inline constexpr std::string_view output_path_label = "opskit.crctl.output_path"
 struct SwarmOptions {
     /// One placement constraint per partition; `%P` stands for the partition name.
     std::string constraint_template = "node.labels.partition==%P";
-    /// Mode replicated-job with one completion (API >= 1.41); else replicated with 1 replica.
+    /// Mode replicated-job with one completion; else replicated with 1 replica (the engine
+    /// chooses by the swarm's API version: swarm_engine.hpp).
     bool job_mode = true;
 };
 

@@ -12,8 +12,13 @@ namespace opskit::cr::swarm {
 
 namespace {
 
-/// The newest API this engine speaks: 1.41 brought replicated-job services (Docker 20.10).
+/// The newest API this client speaks (Docker 20.10's).
 constexpr int k_api_major = 1, k_api_minor = 41;
+/// Replicated-job services came with API 1.41, but until Docker 24 (API 1.43) removing a job
+/// service left its running task's container running (moby issue 44312): a cancelled
+/// container would go on using its node. Older engines get replicated mode, one replica,
+/// restart condition none, which runs once too and whose removal stops the task.
+constexpr int k_api_jobs_removable = 143;
 
 std::size_t append_body(char* data, std::size_t size, std::size_t count, void* out) {
     static_cast<std::string*>(out)->append(data, size * count);
@@ -114,7 +119,7 @@ void DockerApi::negotiate() {
                     fmt::format("GET /version answered HTTP {} without an ApiVersion", r.status));
     const int ours = k_api_major * 100 + k_api_minor;
     const int use = std::min(ours, theirs);
-    m_jobs = use >= ours;
+    m_jobs = theirs >= k_api_jobs_removable;
     m_prefix = fmt::format("/v{}.{}", use / 100, use % 100);
 }
 

@@ -35,7 +35,8 @@ public:
     ApiResponse call(std::string_view method, const std::string& path, const std::string* body = nullptr);
     /// The version prefix in use (`/v1.41`): the engine's own when it is older.
     const std::string& version_prefix();
-    /// True when the engine has replicated-job services (API >= 1.41).
+    /// True when replicated-job services can be used: the engine has them, and removing one
+    /// stops its task (API >= 1.43, Docker 24; see docker_api.cpp).
     bool has_jobs();
 
 private:
