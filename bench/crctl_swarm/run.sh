@@ -77,7 +77,8 @@ raw_run() {
     # --no-resolve-image: crctl creates services through the API without a registry look-up;
     # the CLI would otherwise try to reach Docker Hub for every service.
     for ((i = 0; i < n; i++)); do
-        "$SWARM_DOCKER" service create --detach --quiet --no-resolve-image --label "bench=raw-$r" \
+        # Named: docker's random names collide now and then with a service still being removed.
+        "$SWARM_DOCKER" service create --detach --quiet --no-resolve-image --name "raw$r-$i" --label "bench=raw-$r" \
             --mode replicated-job --restart-condition none --reserve-cpu 1 --limit-cpu 1 \
             --reserve-memory 256m --limit-memory 256m bb:1 true >/dev/null
     done
