@@ -72,7 +72,7 @@ void check_nothing_written(Fixture& fx) {
 
 }  // namespace
 
-TEST_CASE("plan_mounts writes nothing; prepare_mounts makes what it planned", "[cr][export]") {
+TEST_CASE("plan_mounts writes nothing, and prepare_mounts makes what it planned", "[cr][export]") {
     Mounts m;
     opskit_test::TempDir tmp;
     const fs::path work = tmp.path / "work";
