@@ -7,8 +7,8 @@
 
 #include <algorithm>
 #include <cctype>
-#include <regex>
 
+#include "core/yaml_quote.hpp"
 #include "opskit/core/redact.hpp"
 
 namespace opskit {
@@ -113,14 +113,6 @@ void render_object(const Json& obj, int indent, std::string& out) {
     }
 }
 
-// Strings that YAML would read back as something else must be quoted.
-bool needs_quotes(const std::string& s) {
-    static const std::regex special(
-        R"(^$|^[-+]?(\.?[0-9].*)$|^(true|false|yes|no|on|off|null|~|y|n)$|^[\s:?\-!&*#|>'"%@`{}\[\],]|:\s|\s#|\s$|:$)",
-        std::regex::icase);
-    return std::regex_search(s, special);
-}
-
 void emit_yaml(YAML::Emitter& e, const Json& v) {
     switch (v.type()) {
     case Json::value_t::object:
@@ -138,7 +130,8 @@ void emit_yaml(YAML::Emitter& e, const Json& v) {
         break;
     case Json::value_t::string: {
         const auto& s = v.get_ref<const std::string&>();
-        if (needs_quotes(s)) e << YAML::DoubleQuoted << s;
+        // Strings that YAML would read back as something else are quoted.
+        if (detail::yaml_needs_quotes(s)) e << YAML::DoubleQuoted << s;
         else e << s;
         break;
     }

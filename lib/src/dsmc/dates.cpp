@@ -3,6 +3,9 @@
 // day-first), never by locale settings, so one parser reads logs from any client.
 #include "dsmc/dates.hpp"
 
+#include <algorithm>
+#include <cstring>
+
 #include "dsmc/text.hpp"
 
 namespace opskit::dsmc::detail {
@@ -33,8 +36,38 @@ bool valid(const Date& d) noexcept {
 
 }  // namespace
 
+namespace {
+
+/// `NN?NN?NNNN` (`?` one of `/` `-` `.`, both the same) and no digit after it, the date of
+/// every query table row, read by position: exactly what the general reading in read_date
+/// gives for that shape (two-digit groups, a four-digit year). False for any other shape.
+bool read_short_first_date(std::string_view s, std::optional<Date>& out) noexcept {
+    if (s.size() < 10) return false;
+    const char sep = s[2];
+    if ((sep != '/' && sep != '-' && sep != '.') || s[5] != sep) return false;
+    for (std::size_t i : {0, 1, 3, 4, 6, 7, 8, 9})
+        if (!is_digit(s[i])) return false;
+    if (s.size() > 10 && is_digit(s[10])) return false;
+    auto num = [&s](std::size_t i, std::size_t n) {
+        int v = 0;
+        for (std::size_t k = i; k < i + n; ++k) v = v * 10 + (s[k] - '0');
+        return v;
+    };
+    const int a = num(0, 2), b = num(3, 2), year = num(6, 4);
+    Date d = sep == '/' ? Date{year, a, b} : Date{year, b, a};
+    if (sep == '/' && !valid(d)) d = {year, b, a};  // DD/MM/YYYY locales
+    out = valid(d) ? std::optional<Date>(d) : std::nullopt;
+    return true;
+}
+
+}  // namespace
+
 std::optional<Date> read_date(std::string_view s, std::size_t& used) noexcept {
     used = 0;
+    if (std::optional<Date> d; read_short_first_date(s, d)) {
+        if (d) used = 10;
+        return d;
+    }
     std::size_t i = 0, n1 = 0, n2 = 0, n3 = 0;
     const int a = read_int(s, i, 4, n1);
     if (a < 0 || i >= s.size()) return std::nullopt;
@@ -69,16 +102,24 @@ std::optional<TimeOfDay> read_time(std::string_view s, std::size_t& used) noexce
     used = 0;
     std::size_t i = 0, n = 0;
     TimeOfDay t;
-    t.hour = read_int(s, i, 2, n);
-    if (t.hour < 0 || i >= s.size()) return std::nullopt;
-    const char sep = s[i];
-    if (sep != ':' && sep != '.' && sep != ',') return std::nullopt;
-    ++i;
-    t.minute = read_int(s, i, 2, n);
-    if (t.minute < 0 || n != 2 || i >= s.size() || s[i] != sep) return std::nullopt;
-    ++i;
-    t.second = read_int(s, i, 2, n);
-    if (t.second < 0 || n != 2 || (i < s.size() && is_digit(s[i]))) return std::nullopt;
+    const char sep8 = s.size() >= 8 ? s[2] : '\0';
+    if ((sep8 == ':' || sep8 == '.' || sep8 == ',') && s[5] == sep8 && is_digit(s[0]) && is_digit(s[1]) &&
+        is_digit(s[3]) && is_digit(s[4]) && is_digit(s[6]) && is_digit(s[7]) && (s.size() == 8 || !is_digit(s[8]))) {
+        // `NN:NN:NN`, the common shape, read by position (the general reading below gives the same).
+        t = TimeOfDay{(s[0] - '0') * 10 + (s[1] - '0'), (s[3] - '0') * 10 + (s[4] - '0'), (s[6] - '0') * 10 + (s[7] - '0')};
+        i = 8;
+    } else {
+        t.hour = read_int(s, i, 2, n);
+        if (t.hour < 0 || i >= s.size()) return std::nullopt;
+        const char sep = s[i];
+        if (sep != ':' && sep != '.' && sep != ',') return std::nullopt;
+        ++i;
+        t.minute = read_int(s, i, 2, n);
+        if (t.minute < 0 || n != 2 || i >= s.size() || s[i] != sep) return std::nullopt;
+        ++i;
+        t.second = read_int(s, i, 2, n);
+        if (t.second < 0 || n != 2 || (i < s.size() && is_digit(s[i]))) return std::nullopt;
+    }
     // Optional AM/PM, attached or after one space.
     std::size_t j = i;
     if (j < s.size() && s[j] == ' ') ++j;
@@ -113,11 +154,12 @@ bool read_iso_datetime(std::string_view s, std::size_t& used, Date& d, TimeOfDay
     constexpr std::size_t kLen = kIsoDateTimeLength;
     if (s.size() < kLen) return false;
     const char* p = s.data();
+    // Separators first: most strings tried here are not ISO stamps (table dates, sizes).
+    if (p[4] != '-' || p[7] != '-' || p[10] != ' ' || p[13] != ':' || p[16] != ':') return false;
     auto two = [p](std::size_t i) { return is_digit(p[i]) && is_digit(p[i + 1]) ? (p[i] - '0') * 10 + (p[i + 1] - '0') : -1; };
     const int century = two(0), year = two(2), month = two(5), day = two(8);
     const int hour = two(11), minute = two(14), second = two(17);
     if ((century | year | month | day | hour | minute | second) < 0) return false;
-    if (p[4] != '-' || p[7] != '-' || p[10] != ' ' || p[13] != ':' || p[16] != ':') return false;
     if (!iso_datetime_ends(s)) return false;
     const Date date{century * 100 + year, month, day};
     if (!valid(date) || hour > 23 || minute > 59 || second > 60) return false;
@@ -128,6 +170,39 @@ bool read_iso_datetime(std::string_view s, std::size_t& used, Date& d, TimeOfDay
 }
 
 }  // namespace
+
+namespace {
+
+/// Each byte's digit value, wrapped far above 9 when it is not a digit. The shape tests below
+/// take the largest of these and OR the separators' differences rather than testing byte by
+/// byte: they run for every stamped line, and branches cost more than the few extra operations.
+unsigned digit_at(const unsigned char* p, std::size_t i) noexcept { return static_cast<unsigned>(p[i]) - unsigned{'0'}; }
+
+}  // namespace
+
+bool is_iso_date_prefix(std::string_view s) noexcept {
+    if (s.size() < 11) return false;
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    const unsigned digits = std::max({digit_at(p, 0), digit_at(p, 1), digit_at(p, 2), digit_at(p, 3), digit_at(p, 5),
+                                      digit_at(p, 6), digit_at(p, 8), digit_at(p, 9)});
+    const unsigned separators = (p[4] ^ unsigned{'-'}) | (p[7] ^ unsigned{'-'}) | (p[10] ^ unsigned{' '});
+    return digits <= 9 && separators == 0;
+}
+
+bool read_iso_time_of_known_date(std::string_view s, TimeOfDay& t) noexcept {
+    if (s.size() < kIsoDateTimeLength) return false;
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    const unsigned digits = std::max({digit_at(p, 11), digit_at(p, 12), digit_at(p, 14), digit_at(p, 15),
+                                      digit_at(p, 17), digit_at(p, 18)});
+    const unsigned separators = (p[13] ^ unsigned{':'}) | (p[16] ^ unsigned{':'});
+    if (digits > 9 || separators != 0) return false;
+    const auto hour = static_cast<int>(digit_at(p, 11) * 10 + digit_at(p, 12));
+    const auto minute = static_cast<int>(digit_at(p, 14) * 10 + digit_at(p, 15));
+    const auto second = static_cast<int>(digit_at(p, 17) * 10 + digit_at(p, 18));
+    if (hour > 23 || minute > 59 || second > 60 || !iso_datetime_ends(s)) return false;
+    t = TimeOfDay{hour, minute, second};
+    return true;
+}
 
 bool read_datetime(std::string_view s, std::size_t& used, Date& d, TimeOfDay& t) noexcept {
     if (read_iso_datetime(s, used, d, t)) return true;
@@ -159,6 +234,17 @@ char* put(char* p, int v, int width) noexcept {
     return p + width;
 }
 
+/// Writes `v` (0..99) as two digits from a table, which halved the cost of formatting a
+/// stamp (a division pair per digit before); that happens for every table row and stamped record.
+char* put2(char* p, int v) noexcept {
+    static constexpr char kPairs[] =
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+        "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+        "8081828384858687888990919293949596979899";
+    std::memcpy(p, kPairs + 2 * v, 2);
+    return p + 2;
+}
+
 }  // namespace
 
 std::string iso(const Date& d) {
@@ -172,19 +258,27 @@ std::string iso(const Date& d) {
 }
 
 std::string iso(const Date& d, const TimeOfDay& t) {
+    std::string out;
+    assign_iso(out, d, t);
+    return out;
+}
+
+void assign_iso(std::string& out, const Date& d, const TimeOfDay& t) {
     char buf[19];
-    char* p = put(buf, d.year % 10000, 4);
+    const int year = d.year % 10000;  // every field is non-negative: read from digits only
+    char* p = put2(buf, year / 100);
+    p = put2(p, year % 100);
     *p++ = '-';
-    p = put(p, d.month % 100, 2);
+    p = put2(p, d.month % 100);
     *p++ = '-';
-    p = put(p, d.day % 100, 2);
+    p = put2(p, d.day % 100);
     *p++ = 'T';
-    p = put(p, t.hour % 100, 2);
+    p = put2(p, t.hour % 100);
     *p++ = ':';
-    p = put(p, t.minute % 100, 2);
+    p = put2(p, t.minute % 100);
     *p++ = ':';
-    put(p, t.second % 100, 2);
-    return std::string(buf, sizeof buf);
+    put2(p, t.second % 100);
+    out.assign(buf, sizeof buf);
 }
 
 std::string to_iso(std::string_view s) {

@@ -34,8 +34,22 @@ inline constexpr std::size_t kIsoDateTimeLength = 19;
 /// digit and no AM/PM follows, so read_datetime reads the same from any line with them.
 bool iso_datetime_ends(std::string_view s) noexcept;
 
+/// Whether `s` starts with `YYYY-MM-DD ` by shape (digits, dashes, a space; not checked as a
+/// date): a prefix read_datetime reads by position.
+bool is_iso_date_prefix(std::string_view s) noexcept;
+
+/// The time of a `YYYY-MM-DD HH:MM:SS` line prefix whose first 11 bytes are those of a prefix
+/// read_datetime already accepted and is_iso_date_prefix holds for (so the date is known and
+/// read by position): what read_datetime would read as the time, its length being
+/// kIsoDateTimeLength; false when that is not certain, and the caller reads the whole
+/// prefix. Consecutive dsmsched.log lines differ in the time only.
+bool read_iso_time_of_known_date(std::string_view s, TimeOfDay& t) noexcept;
+
 std::string iso(const Date& d);
 std::string iso(const Date& d, const TimeOfDay& t);
+/// iso(d, t) into `out`, whose capacity is reused (an ISO date-time is too long for the
+/// short-string buffer, so building a new string allocated for every row and stamp).
+void assign_iso(std::string& out, const Date& d, const TimeOfDay& t);
 
 /// The whole of `s` as a date or date+time, in ISO 8601; empty if it is not one.
 std::string to_iso(std::string_view s);

@@ -129,9 +129,13 @@ std::optional<std::uint64_t> parse_bytes(std::string_view s) noexcept {
     const std::string_view rest = trim(s.substr(used));
     const int power = rest.empty() ? 0 : unit_power(rest);
     if (power < 0) return std::nullopt;
+    return bytes_of(*d, power);
+}
+
+std::optional<std::uint64_t> bytes_of(const Decimal& d, int power) noexcept {
     __extension__ typedef unsigned __int128 U128;
-    const U128 num = static_cast<U128>(d->digits) << (10 * power);
-    const U128 den = kPow10[d->frac_digits];
+    const U128 num = static_cast<U128>(d.digits) << (10 * power);
+    const U128 den = kPow10[d.frac_digits];
     const U128 q = (num * 2 + den) / (den * 2);  // round half up, exactly
     if (q > std::numeric_limits<std::uint64_t>::max()) return std::nullopt;
     return static_cast<std::uint64_t>(q);

@@ -29,6 +29,10 @@ std::optional<Decimal> parse_decimal(std::string_view s) noexcept;
 /// `KiB`, `bytes`); -1 if unknown.
 int unit_power(std::string_view unit) noexcept;
 
+/// `d` units of 1024^`power` bytes, rounded half up; nullopt if it overflows. What
+/// parse_bytes gives once it has read the number and the unit.
+std::optional<std::uint64_t> bytes_of(const Decimal& d, int power) noexcept;
+
 /// `4.51 TB`, `0  B`, `1,244,997,334 KB`, `4,743` (bytes) → bytes; nullopt if not one.
 std::optional<std::uint64_t> parse_bytes(std::string_view s) noexcept;
 

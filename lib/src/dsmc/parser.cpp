@@ -4,6 +4,7 @@
 // lines parse exactly like bare ones. State is small: the open session, summary, table and
 // message (for continuation lines); nothing is ever re-read, so time is linear in the input.
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cstdint>
 #include <cstring>
@@ -24,6 +25,75 @@ namespace opskit::dsmc {
 namespace {
 
 using namespace detail;
+
+/// The first `c` in [p, end), or end. Lines are some fifty bytes, too short for memchr's
+/// setup to pay off, so the bytes are tested inline: sixteen at a time with SSE2 (every
+/// x86-64 has it), or eight at a time with integer arithmetic, where
+/// (x - 0x01…) & ~x & 0x80… marks the zero bytes of x = word ^ c…, the lowest mark exactly
+/// (a borrow can only add marks above it). The last bytes are tested as one more block
+/// that ends at `end` and overlaps bytes already tested (they hold no `c`, so the first
+/// match in it is the first one): testing them one by one cost more than all the rest.
+const char* find_byte(const char* p, const char* end, char c) noexcept {
+#if defined(__SSE2__)
+    if (end - p >= 16) {
+        const __m128i pattern16 = _mm_set1_epi8(c);
+        auto match = [&pattern16](const char* at) {
+            const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+            return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, pattern16)));
+        };
+        for (; end - p >= 16; p += 16)
+            if (const unsigned mask = match(p); mask != 0) return p + std::countr_zero(mask);
+        if (p == end) return end;
+        const unsigned mask = match(end - 16);
+        return mask != 0 ? end - 16 + std::countr_zero(mask) : end;
+    }
+#endif
+    if constexpr (std::endian::native == std::endian::little) {
+        if (end - p >= 8) {
+            constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+            constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+            const std::uint64_t pattern = kOnes * static_cast<unsigned char>(c);
+            auto marks = [pattern](const char* at) {
+                std::uint64_t word = 0;
+                std::memcpy(&word, at, sizeof word);
+                const std::uint64_t x = word ^ pattern;
+                return (x - kOnes) & ~x & kHighs;
+            };
+            for (; end - p >= 8; p += 8)
+                if (const std::uint64_t m = marks(p); m != 0) return p + (std::countr_zero(m) >> 3);
+            if (p == end) return end;
+            const std::uint64_t m = marks(end - 8);
+            return m != 0 ? end - 8 + (std::countr_zero(m) >> 3) : end;
+        }
+    }
+    while (p < end && *p != c) ++p;
+    return p;
+}
+
+/// Whether the `n` (>= 8) bytes at `a` and `b` are equal, compared eight at a time (the
+/// last word overlapping the one before): a memcmp call for a 19-byte stamp on every line
+/// cost more than the compare.
+bool same_bytes(const char* a, const char* b, std::size_t n) noexcept {
+    auto word = [](const char* p) {
+        std::uint64_t w = 0;
+        std::memcpy(&w, p, sizeof w);
+        return w;
+    };
+    std::uint64_t diff = 0;
+    for (std::size_t i = 0; i + 8 < n; i += 8) diff |= word(a + i) ^ word(b + i);
+    return (diff | (word(a + n - 8) ^ word(b + n - 8))) == 0;
+}
+
+/// Where `needle` (not empty) starts in `s`, or npos: string_view::find, with the first
+/// byte found by find_byte rather than a memchr call per candidate.
+std::size_t find_text(std::string_view s, std::string_view needle) noexcept {
+    if (needle.size() > s.size()) return std::string_view::npos;
+    const char* const begin = s.data();
+    const char* const last = begin + (s.size() - needle.size()) + 1;  // past the last possible start
+    for (const char* p = begin; (p = find_byte(p, last, needle[0])) != last; ++p)
+        if (std::memcmp(p + 1, needle.data() + 1, needle.size() - 1) == 0) return static_cast<std::size_t>(p - begin);
+    return std::string_view::npos;
+}
 
 /// A message id at the start of a line: `ANS1228E`.
 struct MessageId {
@@ -69,8 +139,9 @@ std::optional<int> find_return_code(std::string_view text) noexcept {
     constexpr std::string_view kTail = "urn code";
     std::size_t from = 0;
     while (true) {
-        const auto u = text.find(kTail, from);
+        std::size_t u = from <= text.size() ? find_text(text.substr(from), kTail) : std::string_view::npos;
         if (u == std::string_view::npos) return std::nullopt;
+        u += from;
         from = u + kTail.size();
         if (u < 2 || text[u - 2] != 'e' || text[u - 1] != 't') continue;
         const std::size_t at = u - 2;  // `eturn code`
@@ -96,7 +167,7 @@ std::optional<int> find_return_code(std::string_view text) noexcept {
 
 /// `Version 8, Release 1, Level 27.000` anywhere in `s` → `8.1.27.000`; empty if absent.
 std::string read_version(std::string_view s) {
-    const auto at = s.find("Version ");
+    const auto at = find_text(s, "Version ");
     if (at == std::string_view::npos) return {};
     std::string_view rest = s.substr(at + 8);
     auto number = [](std::string_view& r, bool dotted) {
@@ -122,38 +193,6 @@ std::string read_version(std::string_view s) {
     return out;
 }
 
-/// The first `c` in [p, end), or end. Lines are some fifty bytes, too short for memchr's
-/// setup to pay off, so the bytes are tested inline: sixteen at a time with SSE2 (every
-/// x86-64 has it), then eight at a time with integer arithmetic, where
-/// (x - 0x01…) & ~x & 0x80… marks the zero bytes of x = word ^ c…, the lowest mark exactly
-/// (a borrow can only add marks above it).
-const char* find_byte(const char* p, const char* end, char c) noexcept {
-#if defined(__SSE2__)
-    const __m128i pattern16 = _mm_set1_epi8(c);
-    while (end - p >= 16) {
-        const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-        const auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, pattern16)));
-        if (mask != 0) return p + std::countr_zero(mask);
-        p += 16;
-    }
-#endif
-    if constexpr (std::endian::native == std::endian::little) {
-        constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-        constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
-        const std::uint64_t pattern = kOnes * static_cast<unsigned char>(c);
-        while (end - p >= 8) {
-            std::uint64_t word = 0;
-            std::memcpy(&word, p, sizeof word);
-            const std::uint64_t x = word ^ pattern;
-            const std::uint64_t marks = (x - kOnes) & ~x & kHighs;
-            if (marks != 0) return p + (std::countr_zero(marks) >> 3);
-            p += 8;
-        }
-    }
-    const void* at = std::memchr(p, c, static_cast<std::size_t>(end - p));
-    return at != nullptr ? static_cast<const char*>(at) : end;
-}
-
 /// An unknown summary label: starts with a letter; letters, digits, spaces, `-/().` only.
 bool plausible_label(std::string_view label) noexcept {
     if (label.empty() || label.size() > 64 || !is_alpha(label[0])) return false;
@@ -166,6 +205,8 @@ bool plausible_label(std::string_view label) noexcept {
 class Parser {
 public:
     explicit Parser(Sink& sink) : m_sink(sink) {}
+    Parser(const Parser&) = delete;  // m_row and m_scratch point into the object
+    Parser& operator=(const Parser&) = delete;
 
     void line(std::string_view raw);
     void finish();
@@ -199,9 +240,11 @@ private:
     static void reset(TableRow& r);
     static void reset(Summary& s);
     bool read_timestamp(std::string_view s, std::size_t& used);
-    std::string timestamp() {
-        if (!m_has_ts) return {};
-        if (m_ts_iso.empty()) m_ts_iso = iso(m_ts_date, m_ts_time);
+    /// The line's stamp in ISO 8601, or empty; a reference, so callers copy it into strings
+    /// whose capacity is reused.
+    const std::string& timestamp() {
+        if (!m_has_ts) return m_no_ts;
+        if (m_ts_iso.empty()) assign_iso(m_ts_iso, m_ts_date, m_ts_time);
         return m_ts_iso;
     }
 
@@ -213,9 +256,11 @@ private:
     Date m_ts_date;
     TimeOfDay m_ts_time;
     std::string m_ts_iso;               ///< iso() of m_ts_date/m_ts_time once asked for, else empty
+    const std::string m_no_ts;          ///< what timestamp() gives for a line without a stamp
     // The `YYYY-MM-DD HH:MM:SS` bytes they were read from (a copy: the line is gone by the next).
     char m_last_stamp[kIsoDateTimeLength] = {};
     bool m_has_last_stamp = false;
+    bool m_last_stamp_iso_date = false;  ///< it has and is_iso_date_prefix holds for it
 
     // Continuation lines: unrecognised lines after a message are collected as a paragraph
     // and judged when it ends (see flush_paragraph). Copies, since a chunk does not outlive
@@ -237,9 +282,12 @@ private:
 
     Table m_table;  ///< rows stay empty: each row is handed out when the next one starts
     bool m_table_open = false;
-    TableRow m_row;
+    // The open row and a scratch row a candidate line is parsed into, swapped by pointer when
+    // it is one (swapping the objects moved some fifteen strings three times a row).
+    std::array<TableRow, 2> m_rows;
+    TableRow* m_row = &m_rows[0];
     bool m_row_open = false;
-    TableRow m_scratch;
+    TableRow* m_scratch = &m_rows[1];
 
     Session m_session;
     bool m_session_open = false;
@@ -269,20 +317,29 @@ void Parser::line(std::string_view raw) {
 
 // The lines of one dsmsched.log second share their prefix (a summary block is some twenty
 // lines), so the date and time read last are kept with the bytes they came from and reused
-// when the next line starts with the same bytes.
+// when the next line starts with the same bytes; lines of the same day reuse the date and
+// read only the time.
 bool Parser::read_timestamp(std::string_view s, std::size_t& used) {
     const std::size_t n = kIsoDateTimeLength;
-    if (m_has_last_stamp && s.size() >= n && std::memcmp(s.data(), m_last_stamp, n) == 0 &&
-        iso_datetime_ends(s)) {
+    if (m_has_last_stamp && s.size() >= n && same_bytes(s.data(), m_last_stamp, n) && iso_datetime_ends(s)) {
+        used = n;
+        return true;
+    }
+    m_ts_iso.clear();
+    constexpr std::size_t kDatePart = 11;  // `YYYY-MM-DD `
+    if (m_last_stamp_iso_date && s.size() >= n && same_bytes(s.data(), m_last_stamp, kDatePart) &&
+        read_iso_time_of_known_date(s, m_ts_time)) {
+        std::memcpy(m_last_stamp, s.data(), n);
         used = n;
         return true;
     }
     m_has_last_stamp = false;
-    m_ts_iso.clear();
+    m_last_stamp_iso_date = false;
     if (!read_datetime(s, used, m_ts_date, m_ts_time)) return false;
     if (used == n && iso_datetime_ends(s)) {
         std::memcpy(m_last_stamp, s.data(), n);
         m_has_last_stamp = true;
+        m_last_stamp_iso_date = is_iso_date_prefix(s);
     }
     return true;
 }
@@ -382,7 +439,7 @@ void Parser::dispatch(std::string_view body) {
         const std::size_t n = body.size() < 64 ? body.size() : 64;
         const char* p = body.data();
         const char* end = p + n;
-        while ((p = static_cast<const char*>(std::memchr(p, '-', static_cast<std::size_t>(end - p)))) != nullptr) {
+        while ((p = find_byte(p, end, '-')) != end) {
             if (end - p >= 3 && p[1] == '-' && p[2] == '>') {
                 recognised();
                 return;
@@ -390,7 +447,7 @@ void Parser::dispatch(std::string_view body) {
             ++p;
         }
     }
-    if (body.find("Version ") != std::string_view::npos) {
+    if (find_text(body, "Version ") != std::string_view::npos) {
         std::string v = read_version(body);
         if (!v.empty()) {
             recognised();
@@ -418,17 +475,17 @@ bool Parser::table_line(std::string_view body) {
     if (t.kind == "query_session") {
         if (!m_row_open) {
             m_row_open = true;
-            m_row.line = m_line;
+            m_row->line = m_line;
         }
         // A bounded record, whatever the input: past kMaxFields the lines are still the table's.
-        if (m_row.fields.size() >= kMaxFields) return true;
-        return parse_dotted(body, m_row);
+        if (m_row->fields.size() >= kMaxFields) return true;
+        return parse_dotted(body, *m_row);
     }
     if (is_digit(body[0])) {
         // The row is parsed into m_scratch so a line that is not a row leaves the open one as it was.
-        reset(m_scratch);
-        m_scratch.line = m_line;
-        if (parse_row(t.kind, body, m_scratch)) {
+        reset(*m_scratch);
+        m_scratch->line = m_line;
+        if (parse_row(t.kind, body, *m_scratch)) {
             end_row();
             std::swap(m_row, m_scratch);
             m_row_open = true;
@@ -443,7 +500,7 @@ bool Parser::table_line(std::string_view body) {
         close_table();
         return false;
     }
-    if (m_row_open && m_row.fields.size() < kMaxFields) parse_detail(body, m_row);
+    if (m_row_open && m_row->fields.size() < kMaxFields) parse_detail(body, *m_row);
     return true;
 }
 
@@ -455,8 +512,8 @@ bool Parser::ends_table(std::string_view body) {
     if (!table_kind_of_header(body).empty()) return true;
     if (starts_with(body, "Session established with server ") || starts_with(body, "--- SCHEDULEREC")) return true;
     if ((body[0] == 'R' || body[0] == 'r') && starts_with(body.substr(1), "eturn code")) return true;
-    if (body.find("-->") != std::string_view::npos) return true;
-    if (body.find("Version ") != std::string_view::npos && !read_version(body).empty()) return true;
+    if (find_text(body, "-->") != std::string_view::npos) return true;
+    if (find_text(body, "Version ") != std::string_view::npos && !read_version(body).empty()) return true;
     // A prompt: `tsm>`, `Protect>`, `dsmc>` (a word of letters right before `>`).
     {
         std::size_t i = 0;
@@ -471,9 +528,9 @@ bool Parser::ends_table(std::string_view body) {
 
 bool Parser::label_line(std::string_view body, bool from_ane) {
     const std::size_t n = body.size() < 90 ? body.size() : 90;
-    const void* c = std::memchr(body.data(), ':', n);
-    if (c == nullptr) return false;
-    const auto colon = static_cast<std::size_t>(static_cast<const char*>(c) - body.data());
+    const char* c = find_byte(body.data(), body.data() + n, ':');
+    if (c == body.data() + n) return false;
+    const auto colon = static_cast<std::size_t>(c - body.data());
     const std::string_view label = body.substr(0, colon);
     std::string_view value = body.substr(colon + 1);
     if (from_ane) {
@@ -555,11 +612,14 @@ void Parser::unknown_summary_value(std::string_view label, std::string_view valu
 
 Session& Parser::new_session() {
     end_session();
+    // Cleared field by field, as the table rows are (see reset), so the strings keep their capacity.
     Session& s = m_session;
-    s = Session{};
+    for (std::string* field : {&s.node_name, &s.server_name, &s.server_platform, &s.server_version, &s.server_datetime,
+                               &s.last_access, &s.accessing_as_node})
+        field->clear();
     s.line = m_line;
-    s.client_version = std::move(m_client_version);
-    s.client_datetime = std::move(m_client_datetime);
+    s.client_version.swap(m_client_version);
+    s.client_datetime.swap(m_client_datetime);
     m_client_version.clear();
     m_client_datetime.clear();
     m_session_open = true;
@@ -572,7 +632,7 @@ void Parser::session_value(const Label& label, std::string_view value) {
     switch (label.session) {
         case SessionField::node_name: {
             Session& s = new_session();
-            s.node_name = std::string(value);
+            s.node_name.assign(value);
             m_session_waiting_server = true;
             break;
         }
@@ -582,17 +642,17 @@ void Parser::session_value(const Label& label, std::string_view value) {
             Date d;
             TimeOfDay t;
             std::size_t used = 0;
-            if (read_datetime(value, used, d, t)) s.server_datetime = iso(d, t);
+            if (read_datetime(value, used, d, t)) assign_iso(s.server_datetime, d, t);
             const auto at = value.find("Last access:");
             if (at != std::string_view::npos) {
                 const std::string_view la = trim(value.substr(at + 12));
-                if (read_datetime(la, used, d, t)) s.last_access = iso(d, t);
+                if (read_datetime(la, used, d, t)) assign_iso(s.last_access, d, t);
             }
             break;
         }
         case SessionField::client_datetime: m_client_datetime = to_iso(value); break;
         case SessionField::accessing_as_node:
-            if (m_session_open) m_session.accessing_as_node = std::string(value);
+            if (m_session_open) m_session.accessing_as_node.assign(value);
             break;
         case SessionField::none: break;
     }
@@ -607,8 +667,8 @@ void Parser::session_established(std::string_view rest) {
     Session* s = nullptr;
     if (m_session_open && m_session_waiting_server) s = &m_session;
     else s = &new_session();
-    s->server_name = std::string(name);
-    s->server_platform = std::string(platform);
+    s->server_name.assign(name);
+    s->server_platform.assign(platform);
     m_session_waiting_server = false;
 }
 
@@ -660,8 +720,8 @@ void Parser::open_table(std::string_view kind) {
 void Parser::end_row() {
     if (!m_row_open) return;
     m_row_open = false;
-    m_sink.on_table_row(m_table, m_row);
-    reset(m_row);
+    m_sink.on_table_row(m_table, *m_row);
+    reset(*m_row);
 }
 
 void Parser::close_table() {
@@ -770,15 +830,28 @@ void StreamParser::feed(std::string_view chunk) {
         im.has_carry = false;
         pos = nl + 1;
     }
-    while (pos < end) {
-        const char* nl = find_byte(pos, end, '\n');
-        if (nl == end) {
-            im.append_carry(pos, end);
-            return;
+    // Each 16-byte block is compared with '\n' once and every line end in it handed out
+    // from the mask, rather than a search per line that paid its setup and tail each time.
+    const char* block = pos;
+#if defined(__SSE2__)
+    const __m128i newline = _mm_set1_epi8('\n');
+    while (end - block >= 16) {
+        const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block));
+        auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, newline)));
+        while (mask != 0) {
+            const char* nl = block + std::countr_zero(mask);
+            mask &= mask - 1;
+            im.line(std::string_view(pos, static_cast<std::size_t>(nl - pos)));
+            pos = nl + 1;
         }
+        block += 16;
+    }
+#endif
+    for (const char* nl; (nl = find_byte(block, end, '\n')) != end; block = nl + 1) {
         im.line(std::string_view(pos, static_cast<std::size_t>(nl - pos)));
         pos = nl + 1;
     }
+    if (pos < end) im.append_carry(pos, end);
 }
 
 void StreamParser::finish() {

@@ -34,29 +34,34 @@ bool read_quantity(std::string_view& rest, Quantity& q) {
     if (!d) return false;
     std::string_view unit = tok.substr(used);
     std::size_t end = tok.size();
+    int power = 0;
     if (unit.empty()) {
         std::string_view after2;
         const std::string_view next = next_token(after, after2);
-        if (!next.empty() && unit_power(next) >= 0) {
+        if (!next.empty() && (power = unit_power(next)) >= 0) {
             unit = next;
             end = static_cast<std::size_t>(next.data() + next.size() - start.data());
             after = after2;
+        } else {
+            power = 0;
         }
-    } else if (unit_power(unit) < 0) {
+    } else if ((power = unit_power(unit)) < 0) {
         return false;
     }
     q.raw = start.substr(0, end);
     q.has_unit = !unit.empty();
     q.integral = d->frac_digits == 0;
     q.value = d->digits;
-    q.bytes = parse_bytes(q.raw);
+    // What parse_bytes(q.raw) reads: the same number (a unit token never starts with a
+    // digit, so the number cannot run on into it) and the same unit, without reading them again.
+    q.bytes = bytes_of(*d, power);
     rest = after;
     return true;
 }
 
 /// Finds `date time` in `rest`, collecting the tokens before it in `pre`.
-bool split_at_datetime(std::string_view body, std::string_view& pre, std::string_view& date_raw, std::string& iso_out,
-                       std::string_view& after) {
+bool split_at_datetime(std::string_view body, std::string_view& pre, std::string_view& date_raw, Date& date,
+                       TimeOfDay& time, std::string_view& after) {
     std::string_view rest = body;
     for (int guard = 0; guard < 8; ++guard) {
         std::string_view next;
@@ -69,7 +74,8 @@ bool split_at_datetime(std::string_view body, std::string_view& pre, std::string
             const std::string_view from = trim_left(rest);
             pre = body.substr(0, static_cast<std::size_t>(from.data() - body.data()));
             date_raw = from.substr(0, used);
-            iso_out = iso(d, t);
+            date = d;
+            time = t;
             after = from.substr(used);
             return true;
         }
@@ -83,10 +89,13 @@ void set_active(std::string_view tok, TableRow& row) {
     else if (tok == "I") row.active = false;
 }
 
+// Strings of `row` are assigned in place, never built and moved in: the parser reuses its
+// rows, and assignment keeps the capacity they grew to, so a row costs no allocation.
 bool parse_sized_row(std::string_view kind, std::string_view body, TableRow& row) {
     std::string_view pre, date_raw, after;
-    std::string date_iso;
-    if (!split_at_datetime(body, pre, date_raw, date_iso, after)) return false;
+    Date date;
+    TimeOfDay time;
+    if (!split_at_datetime(body, pre, date_raw, date, time, after)) return false;
     std::array<Quantity, 4> qs;
     std::size_t nq = 0;
     std::string_view rest = pre;
@@ -97,7 +106,7 @@ bool parse_sized_row(std::string_view kind, std::string_view body, TableRow& row
             std::string_view r2;
             const std::string_view tok = next_token(rest, r2);
             if (!row.fs_type.empty()) return false;  // two non-numeric columns: not a row
-            row.fs_type = std::string(tok);
+            row.fs_type.assign(tok);
             rest = r2;
             continue;
         }
@@ -111,17 +120,17 @@ bool parse_sized_row(std::string_view kind, std::string_view body, TableRow& row
         row.index = static_cast<int>(qs[0].value > 1000000000 ? 0 : qs[0].value);
         qi = 1;
     }
-    row.size_raw = std::string(qs[qi].raw);
+    row.size_raw.assign(qs[qi].raw);
     row.size_bytes = qs[qi].bytes;
     if (image && qi + 1 < nq) {
-        row.stored_size_raw = std::string(qs[qi + 1].raw);
+        row.stored_size_raw.assign(qs[qi + 1].raw);
         row.stored_size_bytes = qs[qi + 1].bytes;
     }
-    row.date = std::move(date_iso);
-    row.date_raw = std::string(date_raw);
+    assign_iso(row.date, date, time);
+    row.date_raw.assign(date_raw);
     std::string_view r;
     if (kind == "query_archive") {
-        row.name = std::string(next_token(after, r));
+        row.name.assign(next_token(after, r));
         std::string_view r2;
         const std::string_view exp = next_token(r, r2);
         if (iequals(exp, "never")) {
@@ -147,18 +156,18 @@ bool parse_sized_row(std::string_view kind, std::string_view body, TableRow& row
                                     std::string(last.substr(colon + 1)));
             desc = sp == std::string_view::npos ? std::string_view{} : trim_right(desc.substr(0, sp));
         }
-        row.description = std::string(desc);
+        row.description.assign(desc);
         return !row.name.empty();
     }
     const std::string_view mgmt = next_token(after, r);
     std::string_view r2;
     const std::string_view ai = next_token(r, r2);
-    row.mgmt_class = std::string(mgmt);
+    row.mgmt_class.assign(mgmt);
     if (ai == "A" || ai == "I") {
         set_active(ai, row);
-        row.name = std::string(trim(r2));
+        row.name.assign(trim(r2));
     } else {
-        row.name = std::string(trim(r));
+        row.name.assign(trim(r));
     }
     return !row.name.empty();
 }
@@ -174,15 +183,15 @@ bool parse_filespace_row(std::string_view body, TableRow& row) {
     TimeOfDay t;
     std::size_t used = 0;
     if (read_datetime(from, used, d, t)) {
-        row.date = iso(d, t);
-        row.date_raw = std::string(from.substr(0, used));
+        assign_iso(row.date, d, t);
+        row.date_raw.assign(from.substr(0, used));
         rest = from.substr(used);
     } else {
         return false;
     }
     std::string_view r;
-    row.fs_type = std::string(next_token(rest, r));
-    row.name = std::string(trim(r));
+    row.fs_type.assign(next_token(rest, r));
+    row.name.assign(trim(r));
     return !row.fs_type.empty();
 }
 

@@ -1,0 +1,72 @@
+// The YAML quoting decision as one pass over the bytes. It replaced a std::regex that was
+// run on every string the yaml output printed and dominated `bkctl -o yaml parse`; the unit
+// test keeps that regex as the oracle and checks both agree. "Whitespace" is the C
+// locale's isspace set (space, \t, \n, \v, \f, \r), which is what the regex's \s meant.
+#include "core/yaml_quote.hpp"
+
+#include <array>
+
+namespace opskit::detail {
+namespace {
+
+constexpr bool is_space(char c) noexcept {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+
+constexpr char lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// Bytes that mean something to YAML at the start of a plain scalar (whitespace aside).
+constexpr bool is_leading_indicator(char c) noexcept {
+    switch (c) {
+    case ':': case '?': case '-': case '!': case '&': case '*': case '#': case '|': case '>':
+    case '\'': case '"': case '%': case '@': case '`': case '{': case '}': case '[': case ']': case ',':
+        return true;
+    default: return false;
+    }
+}
+
+// A YAML 1.1 reader takes these, in any case, as booleans or null.
+bool is_reserved_word(std::string_view s) noexcept {
+    static constexpr std::array<std::string_view, 10> kWords = {"true", "false", "yes", "no", "on",
+                                                                "off",  "null",  "~",   "y",  "n"};
+    if (s.size() > 5) return false;
+    char folded[5];
+    for (std::size_t i = 0; i < s.size(); ++i) folded[i] = lower(s[i]);
+    const std::string_view f(folded, s.size());
+    for (const auto w : kWords)
+        if (w == f) return true;
+    return false;
+}
+
+// `[-+]?\.?[0-9]` at the start, then anything up to the end but a line break (\n or \r
+// stop `.` from reaching the end, and nothing else can make a number-like string match).
+bool starts_like_number(std::string_view s) noexcept {
+    std::size_t i = 0;
+    if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+    if (i < s.size() && s[i] == '.') ++i;
+    if (i >= s.size() || !is_digit(s[i])) return false;
+    for (++i; i < s.size(); ++i)
+        if (s[i] == '\n' || s[i] == '\r') return false;
+    return true;
+}
+
+}  // namespace
+
+bool yaml_needs_quotes(std::string_view s) noexcept {
+    if (s.empty()) return true;
+    const char first = s.front();
+    const char last = s.back();
+    if (is_space(first) || is_leading_indicator(first) || is_space(last) || last == ':') return true;
+    if (is_reserved_word(s) || starts_like_number(s)) return true;
+    // `: ` would start a mapping value and ` #` a comment anywhere in the text.
+    for (std::size_t i = 0; i + 1 < s.size(); ++i) {
+        const char c = s[i];
+        const char next = s[i + 1];
+        if ((c == ':' && is_space(next)) || (is_space(c) && next == '#')) return true;
+    }
+    return false;
+}
+
+}  // namespace opskit::detail

@@ -1,0 +1,63 @@
+// The parser reads the common shapes by position (a dsmsched.log stamp whose day is the one
+// before, `NN/NN/NNNN` table dates, `NN:NN:NN` times) and everything else the general way.
+// These inputs sit on the edge between the two, with what the general reading gives.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "opskit/dsmc/report.hpp"
+
+using namespace opskit::dsmc;
+
+TEST_CASE("stamps of one day still have their time checked", "[dsmc][dates]") {
+    const Report r = parse_output(
+        "2026-11-24 10:00:00 ANS1228E a\n"
+        "2026-11-24 10:00:01 PM ANS1228E b\n"   // AM/PM after the stamp: the general reading
+        "2026-11-24 10:00:02 ANS1228E c\n"
+        "2026-11-24 10:00:03 ANS1228E d\n"
+        "2026-11-24 10:61:03 ANS1228E e\n"      // no valid stamp: text, continuing d
+        "2026-11-24 10:00:04 ANS1228E f\n"
+        "2026-11-25 10:00:05 ANS1228E g\n"      // the next day
+        "2026-11-25 10:00:06\tANS1228E h\n"
+        "2026-11-25 10:00:07 AM ANS1228E i\n"
+        "2026-11-25 10:00:075 ANS1228E j\n");   // a third digit of seconds: text, continuing i
+    REQUIRE(r.messages.size() == 8);
+    const std::pair<const char*, const char*> expected[] = {
+        {"a", "2026-11-24T10:00:00"}, {"b", "2026-11-24T22:00:01"},
+        {"c", "2026-11-24T10:00:02"}, {"d\n2026-11-24 10:61:03 ANS1228E e", "2026-11-24T10:00:03"},
+        {"f", "2026-11-24T10:00:04"}, {"g", "2026-11-25T10:00:05"},
+        {"h", "2026-11-25T10:00:06"}, {"i\n2026-11-25 10:00:075 ANS1228E j", "2026-11-25T10:00:07"},
+    };
+    for (std::size_t i = 0; i < r.messages.size(); ++i) {
+        CHECK(r.messages[i].text == expected[i].first);
+        CHECK(r.messages[i].timestamp == expected[i].second);
+    }
+}
+
+TEST_CASE("table dates in every separator, order and time shape", "[dsmc][dates][tables]") {
+    const Report r = parse_output(
+        "  Size      Backup Date        Mgmt Class A/I File\n"
+        "  ----      -----------        ---------- --- ----\n"
+        " 1,024  B  03/02/2010 09:46:12    DEFAULT    A  /a\n"
+        " 2  KB  13/02/2010 09:46:12    DEFAULT    A  /b\n"       // no month 13: day first
+        " 3  B  31.12.2010 23:59:59    DEFAULT    I  /c\n"
+        " 4  B  02-03-2010 9:46:12    DEFAULT    A  /d\n"         // one-digit hour
+        " 5  B  02/03/2010 09.46.12    DEFAULT    A  /e\n"
+        " 6  B  02/03/2010 09:46:12 PM    DEFAULT    A  /f\n"
+        " 7  B  02/30/2010 09:46:12    DEFAULT    A  /g\n"        // no such date either way
+        " 8  B  02/03/20101 09:46:12    DEFAULT    A  /h\n"       // a fifth year digit
+        " 9  B  02/03/2010 09:46:123    DEFAULT    A  /i\n");     // a third seconds digit
+    REQUIRE(r.tables.size() == 1);
+    const auto& rows = r.tables[0].rows;
+    REQUIRE(rows.size() == 6);
+    const std::pair<const char*, const char*> expected[] = {
+        {"/a", "2010-03-02T09:46:12"}, {"/b", "2010-02-13T09:46:12"}, {"/c", "2010-12-31T23:59:59"},
+        {"/d", "2010-03-02T09:46:12"}, {"/e", "2010-02-03T09:46:12"}, {"/f", "2010-02-03T21:46:12"},
+    };
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        CHECK(rows[i].name == expected[i].first);
+        CHECK(rows[i].date == expected[i].second);
+    }
+    CHECK(rows[0].size_bytes == 1024u);
+    CHECK(rows[1].size_bytes == 2048u);
+}
