@@ -45,7 +45,7 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)   N=$n REPEAT=$repea
 t=$(now)
 swarm_cluster_start "$work/swarm" || { echo "bench: private Docker Swarm does not start: $SWARM_CLUSTER_WHY" >&2; exit 7; }
 printf 'swarm fixture start:    %8.2f s\n' "$(since "$t")"
-export CRCTL_SYSLOG=false XDG_STATE_HOME="$work/state" OPSKIT_LOCK_DIR="$work/locks" CRCTL_POLL_INTERVAL=0.2
+export CRCTL_SYSLOG=false XDG_STATE_HOME="$work/state" OPSKIT_LOCK_DIR="$work/locks"
 # A run that cannot finish (a task that never completes) is cut off here rather than hanging.
 limit=$((120 + 3 * n))
 
