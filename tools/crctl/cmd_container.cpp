@@ -172,7 +172,7 @@ void add_export(CLI::App* parent, cli::Context& ctx) {
         auto store = open_existing_store(ctx);
         if (!store) throw Error(ErrorKind::not_found, "no such container", o->uuid, "the store does not exist yet");
         const auto container = store->read([&](cr::Tx& tx) { return cr::get_container(tx, o->uuid); });
-        const auto options = cr::export_options_from(ctx.config(), store->path(), store->data_dir());
+        const auto options = cr::export_options_from(ctx.config(), *store);
         auto view = cr::export_container(container, format, options);
         return Result{std::move(view.document), {}, Json(std::move(view.text)), ExitCode::ok, true};
     });

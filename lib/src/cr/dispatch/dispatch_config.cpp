@@ -52,25 +52,7 @@ std::string engine_name_from(const Config& config) {
     return name;
 }
 
-namespace {
-
-std::unique_ptr<Engine> swarm_engine_from(const Config& config, const Store& store) {
-    swarm::SwarmEngineOptions o;
-    if (config.is_set("crctl.swarm_host")) o.host = config.get_string("crctl.swarm_host");
-    else if (const char* env = std::getenv("DOCKER_HOST"); env && *env) o.host = env;  // what the docker CLI uses
-    if (config.is_set("crctl.spool")) o.spool = std::filesystem::absolute(config.get_string("crctl.spool"));
-    o.data_dir = std::filesystem::absolute(store.data_dir());
-    o.service.constraint_template = config.get_string("crctl.swarm_constraint");
-    o.max_pending = static_cast<int>(config.get_int("crctl.swarm_max_pending"));
-    return swarm::make_engine(std::move(o));
-}
-
-}  // namespace
-
-std::unique_ptr<Engine> engine_from(const Config& config, const Store& store, std::string_view name) {
-    if (name == "local") return make_local_engine(store, local_engine_options_from(config));
-    if (name == "swarm") return swarm_engine_from(config, store);
-    if (name != "slurm") throw Error(ErrorKind::usage, "invalid engine", name, "expected local, slurm or swarm");
+SlurmOptions slurm_options_from(const Config& config, const Store& store) {
     SlurmOptions o;
     o.sbatch = config.get_string("crctl.slurm_sbatch");
     o.squeue = config.get_string("crctl.slurm_squeue");
@@ -79,13 +61,31 @@ std::unique_ptr<Engine> engine_from(const Config& config, const Store& store, st
     o.sbatch_args = config.get_list("crctl.slurm_sbatch_args");
     o.nice_spread = config.get_int("crctl.slurm_nice_spread");
     if (config.is_set("crctl.spool")) o.spool = std::filesystem::absolute(config.get_string("crctl.spool"));
-    if (config.is_set("crctl.slurm_crctl")) o.crctl_program = config.get_string("crctl.slurm_crctl");
+    o.crctl_program = config.is_set("crctl.slurm_crctl") ? config.get_string("crctl.slurm_crctl") : default_crctl_program();
     o.data_dir = std::filesystem::absolute(store.data_dir());
     const auto d = local_engine_options_from(config);
     o.runtime = d.runtime;
     o.runtime_program = d.program;
     o.engine_args = d.engine_extra_args;
-    return make_slurm_engine(std::move(o));
+    return o;
+}
+
+swarm::SwarmEngineOptions swarm_options_from(const Config& config, const Store& store) {
+    swarm::SwarmEngineOptions o;
+    if (config.is_set("crctl.swarm_host")) o.host = config.get_string("crctl.swarm_host");
+    else if (const char* env = std::getenv("DOCKER_HOST"); env && *env) o.host = env;  // what the docker CLI uses
+    if (config.is_set("crctl.spool")) o.spool = std::filesystem::absolute(config.get_string("crctl.spool"));
+    o.data_dir = std::filesystem::absolute(store.data_dir());
+    o.service.constraint_template = config.get_string("crctl.swarm_constraint");
+    o.max_pending = static_cast<int>(config.get_int("crctl.swarm_max_pending"));
+    return o;
+}
+
+std::unique_ptr<Engine> engine_from(const Config& config, const Store& store, std::string_view name) {
+    if (name == "local") return make_local_engine(store, local_engine_options_from(config));
+    if (name == "slurm") return make_slurm_engine(slurm_options_from(config, store));
+    if (name == "swarm") return swarm::make_engine(swarm_options_from(config, store));
+    throw Error(ErrorKind::usage, "invalid engine", name, "expected local, slurm or swarm");
 }
 
 EngineDispatchOptions engine_dispatch_options_from(const Config& config) {

@@ -10,6 +10,8 @@
 #include "opskit/cr/dispatch/engine.hpp"
 #include "opskit/cr/dispatch/engine_dispatch.hpp"
 #include "opskit/cr/dispatch/local/local_engine.hpp"
+#include "opskit/cr/dispatch/slurm.hpp"
+#include "opskit/cr/dispatch/swarm/swarm_engine.hpp"
 #include "opskit/cr/store/store.hpp"
 
 namespace opskit::cr {
@@ -29,6 +31,16 @@ const std::vector<std::string>& engine_names();
 
 /// `local`, `slurm` or `swarm`; anything else → Error(usage) naming it.
 std::string engine_name_from(const Config& config);
+
+/// Slurm engine options from `crctl.slurm_*` (the batch jobs' crctl: this one unless
+/// `crctl.slurm_crctl` says), `crctl.spool` (absolute), the store's data folder and the
+/// runtime keys (the node-local runtime). One reading for the engine and `container export`.
+SlurmOptions slurm_options_from(const Config& config, const Store& store);
+
+/// Swarm engine options from `crctl.swarm_*` (the host: `crctl.swarm_host`, else
+/// $DOCKER_HOST, else the default socket), `crctl.spool` (absolute) and the store's data
+/// folder. One reading for the engine and `container export`.
+swarm::SwarmEngineOptions swarm_options_from(const Config& config, const Store& store);
 
 /// The engine `name`: `local` from the runtime keys, `slurm` from `crctl.spool`,
 /// `crctl.slurm_*` and the runtime keys (the node-local runtime), `swarm` from `crctl.spool`,

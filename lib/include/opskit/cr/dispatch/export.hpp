@@ -16,6 +16,7 @@
 #include "opskit/cr/dispatch/swarm/service_spec.hpp"
 #include "opskit/cr/lifecycle/model.hpp"
 #include "opskit/cr/runtime/runtime.hpp"
+#include "opskit/cr/store/store.hpp"
 
 namespace opskit::cr {
 
@@ -36,12 +37,11 @@ struct ExportOptions {
     SlurmOptions slurm;                 ///< sbatch, sbatch_args, crctl_program (the spool is `spool`)
 };
 
-/// Export options from `crctl.spool`, `crctl.swarm_constraint`, `crctl.runtime_program`
-/// (else `podman`), `crctl.engine_args`, `crctl.slurm_sbatch`, `crctl.slurm_sbatch_args` and
-/// `crctl.slurm_crctl` (else this crctl), for a store whose files are `store_path` and
-/// `data_dir`. Relative folders are made absolute, as the engines see them.
-ExportOptions export_options_from(const Config& config, const std::filesystem::path& store_path,
-                                  const std::filesystem::path& data_dir);
+/// Export options from the keys the engines read (slurm_options_from, swarm_options_from:
+/// the spool, the swarm constraint template, sbatch and its arguments, the batch jobs'
+/// crctl) and `crctl.runtime_program` (else `podman`) and `crctl.engine_args` for the podman
+/// view, for the store `store`. Relative folders are made absolute, as the engines see them.
+ExportOptions export_options_from(const Config& config, const Store& store);
 
 /// One engine's view of a container.
 struct EngineView {

@@ -124,20 +124,15 @@ public:
     }
 
     std::optional<JobOutcome> cancel(const EngineJob& job) override {
-        JobOutcome left;
-        bool have_logs = false;
-        if (const auto svc = service_of(job); !svc.empty()) {
-            const auto logs = fetch_logs(svc);
-            if (logs) {
-                left.stdout_text = logs->out;
-                left.stderr_text = logs->err;
-                have_logs = true;
-            }
-        }
+        const auto service = service_ref(job.uuid, job.job_id);
+        const auto logs = fetch_logs(service);
         // Removing the service stops its container (SIGTERM, SIGKILL after its stop grace).
-        remove_service(job.job_id.empty() ? service_name(job.uuid) : job.job_id);
-        if (!have_logs) return std::nullopt;
-        left.run_log = fmt::format("{} swarm service {} removed\n", to_rfc3339(now_ms()), job.job_id);
+        remove_service(service);
+        if (!logs) return std::nullopt;
+        JobOutcome left;
+        left.stdout_text = logs->out;
+        left.stderr_text = logs->err;
+        left.run_log = fmt::format("{} swarm service {} removed\n", to_rfc3339(now_ms()), service);
         return left;
     }
 
@@ -176,9 +171,8 @@ public:
     }
 
     void forget(std::string_view uuid) override {
-        const auto s = m_services.find(std::string(uuid));
         try {
-            remove_service(s != m_services.end() ? s->second.id : service_name(uuid));
+            remove_service(service_ref(uuid, ""));
         } catch (const Error&) {
             // unreachable now: the service stays listed, and the next pass removes it as an
             // orphan of a final container
@@ -187,10 +181,12 @@ public:
     }
 
 private:
-    std::string service_of(const EngineJob& job) const {
-        if (!job.job_id.empty()) return job.job_id;
-        const auto s = m_services.find(job.uuid);
-        return s == m_services.end() ? std::string() : s->second.id;
+    /// How the API names a container's service: its id when known (the job, the last
+    /// poll), else its name `crctl-<uuid>`, which the API takes too.
+    std::string service_ref(std::string_view uuid, const std::string& job_id) const {
+        if (!job_id.empty()) return job_id;
+        const auto s = m_services.find(std::string(uuid));
+        return s != m_services.end() ? s->second.id : service_name(uuid);
     }
 
     void remove_service(const std::string& id) {
