@@ -1,6 +1,8 @@
 // Seed 001 (Arvados ContainerRequestTest) replayed through the library: request defaults and
 // states, validation tables, commit, priorities, child requests, reuse, retry, finalization
 // with output records, output name collisions, output_ttl, the update matrix and delete.
+#include <algorithm>
+
 #include "test_cr_fixture.hpp"
 
 using namespace crtest;
@@ -655,7 +657,13 @@ TEST_CASE("list filters by state, newest first, with a limit, uuids complete by 
     RequestFilter one;
     one.limit = 1;
     CHECK(f.store.read([&](Tx& tx) { return list_requests(tx, one); }).size() == 1);
-    CHECK(f.store.read([&](Tx& tx) { return request_uuids(tx, a.uuid.substr(0, 20)); }) == std::vector<std::string>{a.uuid});
+    CHECK(f.store.read([&](Tx& tx) { return request_uuids(tx, a.uuid); }) == std::vector<std::string>{a.uuid});
+    // uuids begin with their creation time, so a short prefix is shared by those made together.
+    const auto prefix = a.uuid.substr(0, 20);
+    const auto near = f.store.read([&](Tx& tx) { return request_uuids(tx, prefix); });
+    CHECK(std::find(near.begin(), near.end(), a.uuid) != near.end());
+    for (const auto& u : near) CHECK(u.compare(0, prefix.size(), prefix) == 0);
+    CHECK(f.store.read([&](Tx& tx) { return request_uuids(tx, "zzzzz-xvhdk-9"); }).empty());
     CHECK(f.store.read([&](Tx& tx) { return request_uuids(tx, "zzzzz-xvhdk-"); }).size() == 2);
 }
 

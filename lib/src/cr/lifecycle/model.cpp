@@ -2,7 +2,9 @@
 // every other crctl file and the CLI print or parse.
 #include "opskit/cr/lifecycle/model.hpp"
 
+#include <algorithm>
 #include <array>
+#include <chrono>
 #include <random>
 
 #include "opskit/core/time.hpp"
@@ -111,17 +113,45 @@ Json to_json(const Collection& c) {
 }
 
 std::string new_uuid(std::string_view cluster_id, std::string_view infix) {
+    // The 15 characters are one base-36 number: 9 digits of Unix milliseconds (good until
+    // the year 5188) and 6 of a sequence. Each store index on uuid then takes new rows at its
+    // right edge instead of at a random leaf: with random uuids a batch into a 100k-row store
+    // read and rewrote a different page of each uuid index for every row (7.4k requests/s
+    // against 18k/s on an empty store, bench/crctl_store). The sequence starts at a random
+    // point each millisecond, so two processes creating in the same millisecond collide only
+    // if their random starts are within the few uuids each makes, and it counts up within
+    // one process, so uuids from one process are strictly increasing even when more than one
+    // is made per millisecond (an overflow borrows the next millisecond).
     static constexpr char digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
-    thread_local std::mt19937_64 rng{[] {
-        std::random_device rd;
-        std::seed_seq seq{rd(), rd(), rd(), rd(), rd(), rd()};
-        return std::mt19937_64(seq);
-    }()};
-    std::string out;
-    out.reserve(cluster_id.size() + infix.size() + 17);
-    out.append(cluster_id).append("-").append(infix).append("-");
-    std::uniform_int_distribution<int> pick(0, 35);
-    for (int i = 0; i < 15; ++i) out.push_back(digits[pick(rng)]);
+    static constexpr std::uint64_t sequence_span = 2176782336;  // 36^6
+    struct Clock {
+        std::mt19937_64 rng{[] {
+            std::random_device rd;
+            std::seed_seq seq{rd(), rd(), rd(), rd(), rd(), rd()};
+            return std::mt19937_64(seq);
+        }()};
+        std::uint64_t ms = 0, sequence = 0;
+    };
+    thread_local Clock state;
+    const auto now = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                     std::chrono::system_clock::now().time_since_epoch())
+                                                     .count());
+    if (now > state.ms) {
+        state.ms = now;
+        // The lower half of the span: a millisecond's uuids can count up a billion before
+        // they borrow the next millisecond.
+        state.sequence = std::uniform_int_distribution<std::uint64_t>(0, sequence_span / 2)(state.rng);
+    } else if (++state.sequence == sequence_span) {
+        ++state.ms;
+        state.sequence = 0;
+    }
+    std::string out(cluster_id.size() + infix.size() + 17, '-');
+    const auto tail = out.begin() + static_cast<std::ptrdiff_t>(cluster_id.size() + infix.size() + 2);
+    std::copy(cluster_id.begin(), cluster_id.end(), out.begin());
+    std::copy(infix.begin(), infix.end(), out.begin() + static_cast<std::ptrdiff_t>(cluster_id.size() + 1));
+    std::uint64_t high = state.ms, low = state.sequence;
+    for (int i = 14; i >= 9; --i, low /= 36) tail[i] = digits[low % 36];
+    for (int i = 8; i >= 0; --i, high /= 36) tail[i] = digits[high % 36];
     return out;
 }
 

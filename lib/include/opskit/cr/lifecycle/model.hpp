@@ -111,7 +111,8 @@ Json to_json(const ContainerRequest& request);
 Json to_json(const Container& container);
 Json to_json(const Collection& collection);
 
-/// `<cluster>-<infix>-<15 random base36>`; infix `xvhdk`, `dz642` or `4zz18`.
+/// `<cluster>-<infix>-<15 base36>`; infix `xvhdk`, `dz642` or `4zz18`. The 15 characters
+/// start with the creation time, so uuids sort in creation order.
 std::string new_uuid(std::string_view cluster_id, std::string_view infix);
 
 /// True when `text` has the shape `xxxxx-xxxxx-xxxxxxxxxxxxxxx` with the given infix.
