@@ -3,8 +3,11 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <chrono>
 #include <fstream>
 
+#include "cr/store/rows.hpp"
 #include "cr/store/schema.hpp"
 #include "opskit/cr/lifecycle/canonical.hpp"
 #include "test_cr_fixture.hpp"
@@ -30,7 +33,7 @@ TEST_CASE("a new store is 0600 in a 0700 folder, in WAL mode with foreign keys o
     CHECK(mode_of(f.store.path().parent_path()) == 0700);
     CHECK(pragma(f.store, "journal_mode") == "wal");
     CHECK(pragma(f.store, "foreign_keys") == "1");
-    CHECK(f.store.schema_version() == 3);
+    CHECK(f.store.schema_version() == 4);
     f.create();  // a write creates the -wal file with the same mode
     CHECK(mode_of(f.store.path().string() + "-wal") == 0600);
 }
@@ -39,7 +42,7 @@ TEST_CASE("reopening a store keeps its data and version", "[cr][store]") {
     Fixture f;
     const auto r = f.create();
     Store again = Store::open(options_for(f.dir));
-    CHECK(again.schema_version() == 3);
+    CHECK(again.schema_version() == 4);
     CHECK(again.read([&](Tx& tx) { return get_request(tx, r.uuid); }).uuid == r.uuid);
 }
 
@@ -73,6 +76,8 @@ TEST_CASE("a version 1 store is upgraded on open, keeping its data", "[cr][store
     };
     CHECK(count("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND sql LIKE '%WHERE%IS NOT NULL%'") == 3);
     CHECK(count("SELECT count(*) FROM sqlite_schema WHERE sql LIKE '%state IN (%'") == 0);
+    CHECK(count("SELECT count(*) FROM sqlite_schema WHERE name = 'containers_by_reuse_key'") == 1);
+    CHECK(count("SELECT count(*) FROM sqlite_schema WHERE name = 'containers_by_reuse_hash'") == 0);
     {
         Stmt check(store.handle(), "PRAGMA integrity_check");
         REQUIRE(check.step());
@@ -88,6 +93,18 @@ TEST_CASE("a version 1 store is upgraded on open, keeping its data", "[cr][store
     // And the upgraded store works as a new one does.
     const auto made = store.write([&](Tx& tx) { return create_request(tx, minimal({{"state", "Committed"}, {"priority", 1}})); });
     CHECK(made.container_uuid.has_value());
+}
+
+TEST_CASE("the reuse lookups search the narrow reuse index, not the table", "[cr][store]") {
+    Fixture f;
+    for (const char* state : {"state <> 'Cancelled'", "state = 'Cancelled' AND log IS NOT NULL"}) {
+        Stmt plan(f.store.handle(), "EXPLAIN QUERY PLAN SELECT uuid FROM containers WHERE " +
+                                        std::string(detail::reuse_hash_matches) + " AND " + state);
+        plan.bind(1, std::string(64, 'a'));
+        std::string steps;
+        while (plan.step()) steps += plan.get_text(3) + "\n";
+        CHECK_THAT(steps, Catch::Matchers::Contains("USING INDEX containers_by_reuse_key"));
+    }
 }
 
 TEST_CASE("a missing store is refused when creation is not allowed", "[cr][store]") {
@@ -201,4 +218,27 @@ TEST_CASE("uuids have the Arvados shape of this store's cluster", "[cr][store]")
     CHECK(is_uuid(*r.container_uuid, container_infix));
     CHECK_FALSE(is_uuid("abcde-xvhdk-short", request_infix));
     CHECK_FALSE(is_uuid(r.uuid, container_infix));
+}
+
+TEST_CASE("uuids start with their creation time and increase within a process", "[cr][store]") {
+    // Base-36 value of the first 9 of the 15 characters: Unix milliseconds.
+    auto millis_of = [](const std::string& uuid) {
+        std::uint64_t ms = 0;
+        for (char ch : uuid.substr(12, 9)) ms = ms * 36 + static_cast<std::uint64_t>(ch <= '9' ? ch - '0' : ch - 'a' + 10);
+        return ms;
+    };
+    const auto now_ms = [] {
+        return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                              std::chrono::system_clock::now().time_since_epoch())
+                                              .count());
+    };
+    const auto before = now_ms();
+    std::vector<std::string> made;
+    for (int i = 0; i < 20000; ++i) made.push_back(new_uuid("zzzzz", request_infix));
+    const auto after = now_ms();
+    for (const auto& u : made) REQUIRE(is_uuid(u, request_infix));
+    // Many per millisecond, and still strictly increasing: no duplicates, index order = creation order.
+    CHECK(std::adjacent_find(made.begin(), made.end(), std::greater_equal<>()) == made.end());
+    CHECK(millis_of(made.front()) >= before);
+    CHECK(millis_of(made.back()) <= after + 1);
 }

@@ -10,6 +10,7 @@
 #include "opskit/core/fs.hpp"
 #include "opskit/cr/lifecycle/canonical.hpp"
 #include "opskit/cr/lifecycle/containers.hpp"
+#include "cr/store/rows.hpp"
 
 namespace fs = std::filesystem;
 
@@ -72,7 +73,8 @@ EarlierAttempts earlier_attempts(Store& store, const CollectionStorage& storage,
         std::int64_t since = c.created_at;
         for (const auto& r : requests_of_container(tx, c.uuid)) since = std::min(since, r.created_at);
         auto st = tx.prepare(
-            "SELECT uuid, log FROM containers WHERE reuse_hash = ?1 AND state = 'Cancelled' AND log IS NOT NULL "
+            "SELECT uuid, log FROM containers WHERE " + std::string(detail::reuse_hash_matches) +
+            " AND state = 'Cancelled' AND log IS NOT NULL "
             "AND uuid <> ?2 AND finished_at >= ?3 ORDER BY finished_at, uuid");
         st.bind(1, c.reuse_hash).bind(2, c.uuid).bind(3, since);
         while (st.step()) prev.emplace_back(st.get_text(0), st.get_text(1));

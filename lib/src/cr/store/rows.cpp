@@ -30,6 +30,21 @@ int count_columns(const std::string& columns) {
     return n;
 }
 
+/// `a=excluded.a, b=excluded.b, ...` for every column of `columns` but the key and created_at.
+std::string set_all_from_excluded(const std::string& columns) {
+    std::string out;
+    std::size_t at = 0;
+    while (at < columns.size()) {
+        std::size_t end = columns.find(',', at);
+        if (end == std::string::npos) end = columns.size();
+        const std::string name = columns.substr(at, end - at);
+        at = columns.find_first_not_of(' ', end + 1);
+        if (name == "uuid" || name == "created_at") continue;
+        out.append(out.empty() ? "" : ", ").append(name).append("=excluded.").append(name);
+    }
+    return out;
+}
+
 }  // namespace
 
 std::string select_where(const std::string& columns, std::string_view table,
@@ -115,8 +130,11 @@ Collection read_collection(const Stmt& row) {
 }
 
 void save_request(Tx& tx, const ContainerRequest& r) {
-    static const std::string sql = "INSERT OR REPLACE INTO container_requests (" + request_columns + ") VALUES (" +
-                                   placeholders(count_columns(request_columns)) + ")";
+    // An upsert, not INSERT OR REPLACE: REPLACE deletes the old row and inserts a new one,
+    // which costs a statement journal and every index entry twice even for a new request.
+    static const std::string sql = "INSERT INTO container_requests (" + request_columns + ") VALUES (" +
+                                   placeholders(count_columns(request_columns)) + ") ON CONFLICT (uuid) DO UPDATE SET " +
+                                   set_all_from_excluded(request_columns);
     auto st = tx.cached(sql);
     st->bind(1, r.uuid)
         .bind(2, to_string(r.state))

@@ -18,6 +18,12 @@ extern const std::string request_columns;
 extern const std::string container_columns;
 extern const std::string collection_columns;
 
+/// The condition that a container's reuse hash is ?1, spelled to use the reuse index (schema
+/// step 4: the hash's first 16 digits). The unary + keeps SQLite from substituting ?1 for
+/// reuse_hash in the indexed expression (constant propagation), which would leave it
+/// nothing to look up and scan the table instead.
+inline constexpr std::string_view reuse_hash_matches = "substr(reuse_hash, 1, 16) = substr(?1, 1, 16) AND +reuse_hash = ?1";
+
 /// `SELECT <columns> FROM <table> WHERE …<tail>` with only the conditions whose flag is set.
 /// A catch-all "(?1 IS NULL OR state = ?1)" would keep the planner from every index (the
 /// queue listing sorted the whole table for ten rows); numbered parameters in the conditions
