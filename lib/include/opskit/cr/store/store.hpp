@@ -159,6 +159,9 @@ private:
     void begin(bool immediate);
     void commit();
     void rollback() noexcept;
+    // A bigger page cache for the rest of a batch transaction, back to normal at its end.
+    void raise_cache_size();
+    void restore_cache_size() noexcept;
 
     StoreOptions m_options;
     sqlite3* m_db = nullptr;
