@@ -1,5 +1,5 @@
-// SHA-256 and MD5 over OpenSSL's EVP interface (one digest context per call; EVP picks the
-// CPU's SHA extensions when there are any), for strings and, in chunks, for files.
+// SHA-256 and MD5 over OpenSSL's EVP interface (EVP picks the CPU's SHA extensions when there
+// are any), for strings through one reused context per thread, and for files in chunks.
 //
 // libcrypto is opened on the first digest, not linked: loading it costs some 3 million
 // instructions (about as much as the rest of crctl's start together, callgrind, late 2026),
@@ -33,8 +33,11 @@ struct Evp {
     decltype(&EVP_DigestInit_ex) init;
     decltype(&EVP_DigestUpdate) update;
     decltype(&EVP_DigestFinal_ex) finish;
-    decltype(&EVP_sha256) sha256;
-    decltype(&EVP_md5) md5;
+    decltype(&EVP_MD_fetch) fetch;
+    // Fetched once: EVP_sha256()/EVP_md5() hand out legacy objects that OpenSSL 3 looks up
+    // in its provider tables again at every EVP_DigestInit_ex, a third of a short digest.
+    const EVP_MD* sha256 = nullptr;
+    const EVP_MD* md5 = nullptr;
 };
 
 template <class Fn>
@@ -58,8 +61,11 @@ const Evp& evp() {
         bind(lib, e.init, "EVP_DigestInit_ex");
         bind(lib, e.update, "EVP_DigestUpdate");
         bind(lib, e.finish, "EVP_DigestFinal_ex");
-        bind(lib, e.sha256, "EVP_sha256");
-        bind(lib, e.md5, "EVP_md5");
+        bind(lib, e.fetch, "EVP_MD_fetch");
+        e.sha256 = e.fetch(nullptr, "SHA256", nullptr);
+        e.md5 = e.fetch(nullptr, "MD5", nullptr);
+        if (!e.sha256 || !e.md5)
+            throw Error(ErrorKind::unavailable, "load libcrypto", libcrypto_soname, "it offers no SHA256 or MD5");
         return e;
     }();
     return table;
@@ -97,18 +103,22 @@ std::string finish_hex(EVP_MD_CTX* ctx) {
 }
 
 std::string hex_of(const EVP_MD* md, const char* name, std::string_view data) {
-    const Context ctx = start(md, name);
+    // One context per thread, reset by each init: a new context per digest cost an
+    // allocation and its free around every reuse hash.
+    thread_local const Context ctx(evp().ctx_new());
+    if (!ctx || evp().init(ctx.get(), md, nullptr) != 1)
+        throw Error(ErrorKind::internal, "cannot start digest", name, "OpenSSL EVP_DigestInit_ex failed");
     update(ctx.get(), data.data(), data.size());
     return finish_hex(ctx.get());
 }
 
 }  // namespace
 
-std::string sha256_hex(std::string_view data) { return hex_of(evp().sha256(), "SHA-256", data); }
+std::string sha256_hex(std::string_view data) { return hex_of(evp().sha256, "SHA-256", data); }
 
 namespace detail {
 
-std::string md5_hex(std::string_view data) { return hex_of(evp().md5(), "MD5", data); }
+std::string md5_hex(std::string_view data) { return hex_of(evp().md5, "MD5", data); }
 
 FileDigest sha256_file(const std::filesystem::path& file) {
     const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
@@ -118,7 +128,7 @@ FileDigest sha256_file(const std::filesystem::path& file) {
         ~Closer() { ::close(fd); }
     } closer{fd};
     ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-    const Context ctx = start(evp().sha256(), "SHA-256");
+    const Context ctx = start(evp().sha256, "SHA-256");
     FileDigest out;
     std::array<unsigned char, 1 << 16> buffer;
     for (;;) {

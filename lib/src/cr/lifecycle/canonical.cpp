@@ -2,9 +2,40 @@
 // its compact dump is already deep-sorted; the SHA-256 itself is OpenSSL's (digest.cpp).
 #include "opskit/cr/lifecycle/canonical.hpp"
 
-namespace opskit::cr {
+#include <memory>
 
-std::string canonical_json(const Json& value) { return value.dump(); }
+namespace opskit::cr {
+namespace {
+
+/// nlohmann's own serializer, kept per thread and pointed at the string to append to.
+/// Json::dump() builds a serializer for every call — a shared output adapter, a locale
+/// query and a fresh result string — which was most of the cost of the ~30 small dumps a new
+/// request makes (its columns, its container's and the reuse key); the bytes are the same.
+class AppendTo final : public nlohmann::detail::output_adapter_protocol<char> {
+  public:
+    std::string* target = nullptr;
+    void write_character(char c) override { target->push_back(c); }
+    void write_characters(const char* s, std::size_t length) override { target->append(s, length); }
+};
+
+struct Writer {
+    std::shared_ptr<AppendTo> sink = std::make_shared<AppendTo>();
+    nlohmann::detail::serializer<Json> serializer{sink, ' '};
+};
+
+void append_canonical(std::string& out, const Json& value) {
+    thread_local Writer writer;
+    writer.sink->target = &out;
+    writer.serializer.dump(value, false, false, 0);
+}
+
+}  // namespace
+
+std::string canonical_json(const Json& value) {
+    std::string out;
+    append_canonical(out, value);
+    return out;
+}
 
 std::string reuse_hash(const Json& command, std::string_view cwd, const Json& environment,
                        std::string_view output_path, std::string_view container_image, const Json& mounts,
@@ -17,7 +48,8 @@ std::string reuse_hash(const Json& command, std::string_view cwd, const Json& en
     std::string key;
     key.reserve(512);
     auto member = [&key](std::string_view name, const Json& value) {
-        key.append(key.empty() ? "{\"" : ",\"").append(name).append("\":").append(canonical_json(value));
+        key.append(key.empty() ? "{\"" : ",\"").append(name).append("\":");
+        append_canonical(key, value);
     };
     member("command", command);
     member("container_image", Json(container_image));
@@ -32,8 +64,9 @@ std::string reuse_hash(const Json& command, std::string_view cwd, const Json& en
             if (it.key() == "keep_cache_ram" || it.key() == "keep_cache_disk") continue;
             if (!first) key.push_back(',');
             first = false;
-            key.append(canonical_json(Json(it.key()))).push_back(':');
-            key.append(canonical_json(it.value()));
+            append_canonical(key, Json(it.key()));
+            key.push_back(':');
+            append_canonical(key, it.value());
         }
         key.push_back('}');
     } else {
