@@ -4,19 +4,23 @@
 // and single-command CLI latency against the largest store.
 //   bench <crctl binary> <N>...        e.g. bench build/bin/crctl 1000 10000 100000
 //
-// What bounds the figures (callgrind and perf, 2 cores, late 2026):
-// - In the batch a new request is ~230k instructions; about half is SQLite writing two rows
-//   (request: table, uuid and two indexes, the partial ones stay empty for top-level
-//   requests; container: table, uuid, reuse-hash and queue indexes), the rest JSON dumps for
-//   the columns and the reuse hash. Two bare INSERTs of such rows alone take ~20 us at 100k
-//   rows, so 100k requests/s is out of reach with this schema.
-// - A reuse commit's instructions are flat in the store size (325k at 1k rows, 344k at 100k;
-//   the index probe is one of them); what grows is kernel time: pread of pages that no longer
-//   fit SQLite's page cache and WAL/checkpoint writes of more distinct pages.
-// - A bigger page cache speeds the batch (~30k/s at 100k) but slows every later commit by
-//   ~25%: SQLite 3.40 scans its page hash at each commit (pcache1TruncateUnsafe).
-// - CLI latency is mostly process start (crctl --version ~10 ms: dynamic symbol lookup
-//   across ~60 shared libraries); the store work of a verb is 1-2 ms.
+// What bounds the figures (callgrind and perf, 2 cores, December 2026):
+// - A new request in a batch is ~150k instructions (184k before the December changes): about
+//   70k are SQLite writing two rows (request: table, uuid and two indexes, the partial ones
+//   stay empty for top-level requests; container: table, uuid, reuse-key and queue
+//   indexes), of which ~18k are statement journals that foreign keys require; the rest is
+//   building, checking, copying and dumping the JSON of the columns and the reuse hash.
+//   100k requests/s would need ~35k instructions a request on this machine: out of reach
+//   with this schema and nlohmann::json values.
+// - Flat from 1k to 1M rows: uuids are time-ordered (right-edge inserts in both uuid
+//   indexes), the reuse index keys on 16 hex digits of the hash (~26 bytes an entry, not
+//   80), and a transaction that leases 256 statements gets a 64 MiB page cache until it ends.
+//   With SQLite's default 2 MB cache a 1M batch spilled dirty index pages to the WAL and read
+//   them back (15k/s against 24k/s at 100k).
+// - A reuse commit's instructions are flat in the store size; what grows is kernel time:
+//   pread of pages that no longer fit the page cache and WAL/checkpoint writes of more
+//   distinct pages.
+// - CLI latency is mostly process start; the store work of a verb is 1-2 ms.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -24,6 +28,8 @@
 #include <filesystem>
 #include <string>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "opskit/core/process.hpp"
 #include "opskit/cr/lifecycle/requests.hpp"
@@ -67,29 +73,41 @@ int main(int argc, char** argv) {
     const char* keep = std::getenv("CRCTL_BENCH_DIR");
     const fs::path dir = keep ? fs::path(keep) : fs::temp_directory_path() / ("crctl-bench-" + std::to_string(::getpid()));
     fs::remove_all(dir);
-    std::printf("%10s %14s %22s %22s\n", "N", "requests/s", "reuse commit (us)", "new commit (us)");
+    // BENCH_REPS fresh stores per size (default 3): best and median of each figure.
+    const int reps = std::max(1, std::getenv("BENCH_REPS") ? std::atoi(std::getenv("BENCH_REPS")) : 3);
+    std::printf("%d runs per size; best / median\n", reps);
+    std::printf("%10s %24s %24s %24s\n", "N", "batch requests/s", "reuse commit (us)", "new commit (us)");
     fs::path last_store;
     for (int a = 2; a < argc; ++a) {
         const std::int64_t n = std::atoll(argv[a]);
-        StoreOptions o;
-        o.path = dir / std::to_string(n) / "crctl.db";
-        Store store = Store::open(o);
-        const auto t0 = Clock::now();
-        store.write([&](Tx& tx) {
-            for (std::int64_t i = 0; i < n; ++i) create_request(tx, spec(i));
-        });
-        const double batch = seconds_since(t0);
-        // Commits that find their container through the reuse index (one transaction each,
-        // as a CLI verb would), spread over the whole store; then commits of new work.
-        const int probes = 500;
-        const auto t1 = Clock::now();
-        for (int p = 0; p < probes; ++p) store.write([&](Tx& tx) { create_request(tx, spec((p * 7919) % n)); });
-        const double reuse = seconds_since(t1) / probes * 1e6;
-        const auto t2 = Clock::now();
-        for (int p = 0; p < probes; ++p) store.write([&](Tx& tx) { create_request(tx, spec(n + p)); });
-        const double fresh = seconds_since(t2) / probes * 1e6;
-        std::printf("%10lld %14.0f %22.1f %22.1f\n", static_cast<long long>(n), n / batch, reuse, fresh);
-        last_store = o.path;
+        std::vector<double> rates, reuses, freshes;
+        for (int rep = 0; rep < reps; ++rep) {
+            StoreOptions o;
+            o.path = dir / std::to_string(n) / "crctl.db";
+            fs::remove_all(o.path.parent_path());
+            Store store = Store::open(o);
+            const auto t0 = Clock::now();
+            store.write([&](Tx& tx) {
+                for (std::int64_t i = 0; i < n; ++i) create_request(tx, spec(i));
+            });
+            rates.push_back(n / seconds_since(t0));
+            // Commits that find their container through the reuse index (one transaction
+            // each, as a CLI verb would), spread over the whole store; then commits of new work.
+            const int probes = 500;
+            const auto t1 = Clock::now();
+            for (int p = 0; p < probes; ++p) store.write([&](Tx& tx) { create_request(tx, spec((p * 7919) % n)); });
+            reuses.push_back(seconds_since(t1) / probes * 1e6);
+            const auto t2 = Clock::now();
+            for (int p = 0; p < probes; ++p) store.write([&](Tx& tx) { create_request(tx, spec(n + p)); });
+            freshes.push_back(seconds_since(t2) / probes * 1e6);
+            last_store = o.path;
+        }
+        auto pair = [](std::vector<double> v, bool higher_is_better) {
+            const double best = higher_is_better ? *std::max_element(v.begin(), v.end()) : *std::min_element(v.begin(), v.end());
+            return fmt::format("{:.1f} / {:.1f}", best, median(std::move(v)));
+        };
+        std::printf("%10lld %24s %24s %24s\n", static_cast<long long>(n), pair(rates, true).c_str(),
+                    pair(reuses, false).c_str(), pair(freshes, false).c_str());
     }
     // CLI latency on the largest store.
     const std::int64_t rows = std::atoll(argv[argc - 1]);
