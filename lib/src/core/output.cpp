@@ -3,12 +3,11 @@
 #include "opskit/core/output.hpp"
 
 #include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cctype>
 
-#include "core/yaml_quote.hpp"
+#include "core/yaml_write.hpp"
 #include "opskit/core/redact.hpp"
 
 namespace opskit {
@@ -113,34 +112,6 @@ void render_object(const Json& obj, int indent, std::string& out) {
     }
 }
 
-void emit_yaml(YAML::Emitter& e, const Json& v) {
-    switch (v.type()) {
-    case Json::value_t::object:
-        e << YAML::BeginMap;
-        for (const auto& [k, val] : v.items()) {
-            e << YAML::Key << k << YAML::Value;
-            emit_yaml(e, val);
-        }
-        e << YAML::EndMap;
-        break;
-    case Json::value_t::array:
-        e << YAML::BeginSeq;
-        for (const auto& val : v) emit_yaml(e, val);
-        e << YAML::EndSeq;
-        break;
-    case Json::value_t::string: {
-        const auto& s = v.get_ref<const std::string&>();
-        // Strings that YAML would read back as something else are quoted.
-        if (detail::yaml_needs_quotes(s)) e << YAML::DoubleQuoted << s;
-        else e << s;
-        break;
-    }
-    case Json::value_t::boolean: e << (v.get<bool>() ? "true" : "false"); break;
-    case Json::value_t::null: e << YAML::Null; break;
-    default: e << v.dump(); break;
-    }
-}
-
 }  // namespace
 
 OutputFormat parse_output_format(std::string_view text) {
@@ -152,11 +123,8 @@ OutputFormat parse_output_format(std::string_view text) {
 }
 
 std::string to_yaml(const Json& value) {
-    YAML::Emitter e;
-    e.SetIndent(2);
-    emit_yaml(e, value);
-    std::string out = e.c_str();
-    if (out.empty() || out.back() != '\n') out += "\n";
+    std::string out;
+    detail::append_yaml(out, value);
     return out;
 }
 

@@ -319,7 +319,7 @@ public:
     void on_table_end(const Table&) override {
         std::string& rec = m_parts[kTables].rec;
         if (m_yaml) {
-            if (m_rows == 0) rec.append("    rows:\n      []\n");  // as yaml-cpp puts an empty block sequence
+            if (m_rows == 0) rec.append("    rows: []\n");  // as the YAML writer puts an empty sequence
         } else {
             rec.append(m_rows == 0 ? "-\n" : "\n");
         }
@@ -368,7 +368,7 @@ private:
         const std::string_view name = kPartNames[i];
         FdOut& f = *m_parts[i].file;
         if (f.size() == 0) {
-            if (m_yaml) m_out.write(std::string(name) + ":\n  []\n");
+            if (m_yaml) m_out.write(std::string(name) + ": []\n");
             else scalar_line(name, Json(nullptr));
             return;
         }
