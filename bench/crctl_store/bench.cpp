@@ -29,6 +29,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include <fmt/format.h>
 
 #include "opskit/core/process.hpp"
@@ -91,6 +93,9 @@ int main(int argc, char** argv) {
                 for (std::int64_t i = 0; i < n; ++i) create_request(tx, spec(i));
             });
             rates.push_back(n / seconds_since(t0));
+            // The batch leaves up to a GB of dirty pages for the kernel to write back; the
+            // single commits below would wait for that in their checkpoints' fsync.
+            ::sync();
             // Commits that find their container through the reuse index (one transaction
             // each, as a CLI verb would), spread over the whole store; then commits of new work.
             const int probes = 500;

@@ -216,8 +216,13 @@ Store Store::open(StoreOptions options) {
     // one) stay in memory instead of a /var/tmp file written page by page. The page cache
     // keeps its default size but for batches (raise_cache_size): a 64 MiB cache made every
     // small commit ~25% slower (measured with bench/crctl_store), and they are the norm.
+    // wal_autocheckpoint=10000 pages (40 MiB of WAL between checkpoints, not 4): each
+    // checkpoint ends in an fsync of the store file, which at the default was a third of the
+    // cost of a one-request commit (185 -> 115 us, 131 us in a 1M-request store); durability
+    // is the same, commits are in the WAL either way. The last connection to close still
+    // checkpoints, and journal_size_limit cuts the file back to 4 MiB after.
     pragmas.exec("PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; "
-                 "PRAGMA journal_size_limit=4194304;");
+                 "PRAGMA journal_size_limit=4194304; PRAGMA wal_autocheckpoint=10000;");
 
     // Migrations: check and upgrade inside one IMMEDIATE transaction so that two first
     // opens cannot both create the schema.
