@@ -132,6 +132,11 @@ public:
 
     VmInfo info(const std::string& vm) override { return describe(known(vm), true); }
     VmInfo state(const std::string& vm) override { return describe(known(vm), false); }
+    PowerState power(const std::string& vm) override {
+        VmInfo info;
+        read_state(lookup(vm).get(), info, vm);
+        return info.power;
+    }
 
     void start(const std::string& vm) override {
         auto d = lookup(vm);
