@@ -37,21 +37,16 @@ struct Fixture {
     EngineOptions opts{false, true, Duration(20)};
 };
 
-// A guest that ignores the power button (as a real one with no OS does): every other call
-// goes to the real backend.
-class IgnoresPowerButton : public Backend {
+// Every call to the real backend; the doubles below change one or two.
+class Forwarding : public Backend {
 public:
-    explicit IgnoresPowerButton(Backend& inner) : m(inner) {}
-    int requests = 0;
+    explicit Forwarding(Backend& inner) : m(inner) {}
     std::string location() const override { return m.location(); }
     std::vector<VmInfo> list() override { return m.list(); }
     std::vector<std::string> names() override { return m.names(); }
     VmInfo info(const std::string& vm) override { return m.info(vm); }
     void start(const std::string& vm) override { m.start(vm); }
-    Applied request_shutdown(const std::string&) override {
-        ++requests;
-        return {};
-    }
+    Applied request_shutdown(const std::string& vm) override { return m.request_shutdown(vm); }
     void power_off(const std::string& vm) override { m.power_off(vm); }
     Applied request_reboot(const std::string& vm) override { return m.request_reboot(vm); }
     void reset(const std::string& vm) override { m.reset(vm); }
@@ -69,8 +64,34 @@ public:
     Applied undefine(const std::string& vm) override { return m.undefine(vm); }
     void delete_volume(const std::string& vm, const Volume& v) override { m.delete_volume(vm, v); }
 
-private:
+protected:
     Backend& m;
+};
+
+// A guest that ignores the power button (as a real one with no OS does).
+class IgnoresPowerButton : public Forwarding {
+public:
+    using Forwarding::Forwarding;
+    int requests = 0;
+    Applied request_shutdown(const std::string&) override {
+        ++requests;
+        return {};
+    }
+};
+
+// Counts the whole-state reads and the power-only ones.
+class CountsReads : public Forwarding {
+public:
+    using Forwarding::Forwarding;
+    int states = 0, powers = 0;
+    VmInfo state(const std::string& vm) override {
+        ++states;
+        return m.state(vm);
+    }
+    PowerState power(const std::string& vm) override {
+        ++powers;
+        return m.power(vm);
+    }
 };
 
 }  // namespace
@@ -158,6 +179,28 @@ TEST_CASE_METHOD(Fixture, "stop and start are idempotent, the shutdown flag fall
     CHECK_FALSE(r.changed);
     CHECK(to_json(r)["changed"] == false);
     CHECK(to_json(r)["error"].is_null());
+}
+
+TEST_CASE_METHOD(Fixture, "a verb reads the whole state once, under its lock, and polls the power state only", "[vm][libvirt]") {
+    CountsReads counted(*backend);
+    Lifecycle life(counted, opts);
+    auto r = life.stop("web1", {false, Duration(5000), false});
+    REQUIRE_FALSE(r.error);
+    CHECK(r.to_state == VmState::stopped);
+    CHECK(counted.states == 1);
+    CHECK(counted.powers >= 1);
+    counted.states = counted.powers = 0;
+    r = life.start("web1");
+    REQUIRE_FALSE(r.error);
+    CHECK(r.to_state == VmState::running);
+    CHECK(counted.states == 1);
+    CHECK(counted.powers == 1);
+    // wait takes no lock: a destroy elsewhere can change the record, so it reads it each time.
+    counted.states = counted.powers = 0;
+    r = life.wait("web1", VmState::running, Duration(100));
+    REQUIRE_FALSE(r.error);
+    CHECK(counted.states == 2);
+    CHECK(counted.powers == 0);
 }
 
 TEST_CASE_METHOD(Fixture, "force stop powers off, reboot and reset need a running VM", "[vm][libvirt]") {

@@ -121,12 +121,20 @@ bool Lifecycle::no_op(const Decision& d, OpResult& r) {
     return true;
 }
 
-VmState Lifecycle::poll_until(const std::string& vm, const std::function<bool(VmState)>& done, Duration timeout) {
+VmState Lifecycle::now(const std::string& vm, const VmInfo& begun) {
+    VmInfo cur;
+    cur.power = m_backend.power(vm);
+    cur.record = begun.record;
+    return state_of(cur);
+}
+
+VmState Lifecycle::poll_until(const std::string& vm, const std::function<bool(VmState)>& done, Duration timeout,
+                              const VmInfo* begun) {
     const auto deadline = Steady::now() + timeout;
     for (;;) {
         VmState s;
         try {
-            s = state_of(m_backend.state(vm));
+            s = begun ? now(vm, *begun) : state_of(m_backend.state(vm));
         } catch (const Error& e) {
             if (e.kind() != ErrorKind::not_found) throw;
             s = VmState::stopped;  // a transient VM that powered off is gone
@@ -149,34 +157,35 @@ OpResult Lifecycle::start(const std::string& vm) {
             return;
         }
         m_backend.start(vm);
-        r.to_state = state_of(m_backend.state(vm));
+        r.to_state = now(vm, info);
     });
 }
 
-void Lifecycle::stop_running(const std::string& vm, const StopOptions& o, OpResult& r, bool wait) {
+void Lifecycle::stop_running(const std::string& vm, const VmInfo& begun, const StopOptions& o, OpResult& r,
+                             bool wait) {
     r.changed = true;
     if (o.force) {
         m_backend.power_off(vm);
         r.forced = true;
-        r.to_state = state_of(m_backend.state(vm));
+        r.to_state = now(vm, begun);
         return;
     }
     const auto first = m_backend.request_shutdown(vm);
     if (!first.fallback.empty()) r.detail = first.fallback;
     if (!wait) {
-        r.to_state = state_of(m_backend.state(vm));
+        r.to_state = now(vm, begun);
         return;
     }
     const auto t0 = Steady::now();
     const auto is_stopped = [](VmState s) { return s == VmState::stopped; };
     // First half of the deadline, then the request once more (an ACPI event sent while the
     // guest was still booting is lost), then the second half.
-    auto s = poll_until(vm, is_stopped, o.timeout / 2);
+    auto s = poll_until(vm, is_stopped, o.timeout / 2, &begun);
     if (s != VmState::stopped) {
         check_interrupt("stop", vm);
         m_backend.request_shutdown(vm);
         const auto spent = std::chrono::duration_cast<Duration>(Steady::now() - t0);
-        s = poll_until(vm, is_stopped, std::max(Duration(0), o.timeout - spent));
+        s = poll_until(vm, is_stopped, std::max(Duration(0), o.timeout - spent), &begun);
     }
     if (s == VmState::stopped) {
         r.to_state = s;
@@ -186,7 +195,7 @@ void Lifecycle::stop_running(const std::string& vm, const StopOptions& o, OpResu
         m_backend.power_off(vm);
         r.forced = true;
         r.detail = fmt::format("graceful stop did not finish within {}: powered off", format_duration(o.timeout));
-        r.to_state = state_of(m_backend.state(vm));
+        r.to_state = now(vm, begun);
         return;
     }
     r.to_state = s;
@@ -208,7 +217,7 @@ OpResult Lifecycle::stop(const std::string& vm, const StopOptions& o) {
             r.to_state = VmState::stopped;
             return;
         }
-        stop_running(vm, opts, r, m_options.wait);
+        stop_running(vm, info, opts, r, m_options.wait);
     });
 }
 
@@ -228,7 +237,7 @@ OpResult Lifecycle::reboot(const std::string& vm, bool force) {
             const auto a = m_backend.request_reboot(vm);
             if (!a.fallback.empty()) r.detail = a.fallback;
         }
-        r.to_state = state_of(m_backend.state(vm));
+        r.to_state = now(vm, info);
     });
 }
 

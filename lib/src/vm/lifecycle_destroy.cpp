@@ -107,7 +107,7 @@ OpResult Lifecycle::destroy(const std::string& vm, const DestroyRequest& request
             StopOptions so = stop;
             so.force = request.force || *r.from_state == VmState::error;
             so.force_on_timeout = true;
-            stop_running(vm, so, r, true);
+            stop_running(vm, info, so, r, true);
         }
         m_backend.set_record(vm, rec);
         report_record(rec, r);

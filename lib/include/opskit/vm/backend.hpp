@@ -48,6 +48,10 @@ public:
     /// nothing more; sizes and the snapshot count may be left 0. For polls and the state a
     /// verb ends in, where info()'s extra round trips per VM add up over a fleet.
     virtual VmInfo state(const std::string& vm) { return info(vm); }
+    /// The power state alone (libvirt: one round trip). For the polls of a verb that holds
+    /// the VM's lock: the destroy record and persistence its state() read still hold, as
+    /// only a verb under that lock changes them.
+    virtual PowerState power(const std::string& vm) { return state(vm).power; }
     /// Every VM, each as state() describes it: what a selection filters on.
     virtual std::vector<VmInfo> list_states() { return list(); }
 

@@ -103,8 +103,14 @@ private:
     VmInfo begin(const std::string& vm, OpResult& r, bool full = false);
     /// For a no-op decision: fills to_state and detail and returns true.
     static bool no_op(const Decision& d, OpResult& r);
-    VmState poll_until(const std::string& vm, const std::function<bool(VmState)>& done, Duration timeout);
-    void stop_running(const std::string& vm, const StopOptions& options, OpResult& r, bool wait);
+    /// The state during a verb that holds the VM's lock: the power state read now, the
+    /// destroy record as begin() read it (only a verb under the lock changes it).
+    VmState now(const std::string& vm, const VmInfo& begun);
+    /// Polls until `done` or the timeout: with `begun` (a verb under the VM's lock) through
+    /// now(), else (wait, which takes no lock) the whole state each time.
+    VmState poll_until(const std::string& vm, const std::function<bool(VmState)>& done, Duration timeout,
+                       const VmInfo* begun = nullptr);
+    void stop_running(const std::string& vm, const VmInfo& begun, const StopOptions& options, OpResult& r, bool wait);
     void expunge_now(const std::string& vm, const VmInfo& info, OpResult& r);
 
     Backend& m_backend;

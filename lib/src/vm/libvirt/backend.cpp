@@ -25,18 +25,17 @@
 #include <string>
 
 #include "destroy_record.hpp"
+#include "domains.hpp"
 #include "error.hpp"
 #include "volumes.hpp"
 #include "opskit/vm/backend.hpp"
+#include "power.hpp"
 #include "xml_doc.hpp"
 
 namespace opskit::vm {
 namespace {
 
-struct DomainFree {
-    void operator()(virDomainPtr d) const { virDomainFree(d); }
-};
-using Domain = std::unique_ptr<virDomain, DomainFree>;
+using Domain = std::shared_ptr<virDomain>;
 struct SnapFree {
     void operator()(virDomainSnapshotPtr s) const { virDomainSnapshotFree(s); }
 };
@@ -47,26 +46,6 @@ std::string take(char* s) {
     std::string out = s ? s : "";
     std::free(s);
     return out;
-}
-
-// libvirt calls a forced power-off "destroyed"; beside CloudStack's Destroyed state that
-// would read as a deleted VM, so vmctl says what happened instead.
-const char* shutoff_reason(int r) {
-    static const char* names[] = {"unknown", "shutdown", "powered off", "crashed", "migrated",
-                                  "saved", "failed", "from snapshot", "daemon"};
-    return r >= 0 && r < static_cast<int>(std::size(names)) ? names[r] : "unknown";
-}
-const char* running_reason(int r) {
-    static const char* names[] = {"unknown", "booted", "migrated", "restored", "from snapshot", "unpaused",
-                                  "migration canceled", "save canceled", "wakeup", "crashed", "post-copy",
-                                  "post-copy failed"};
-    return r >= 0 && r < static_cast<int>(std::size(names)) ? names[r] : "unknown";
-}
-const char* paused_reason(int r) {
-    static const char* names[] = {"unknown", "user", "migration", "save", "dump", "ioerror", "watchdog",
-                                  "from snapshot", "shutting down", "snapshot", "api error", "starting up",
-                                  "post-copy", "post-copy failed"};
-    return r >= 0 && r < static_cast<int>(std::size(names)) ? names[r] : "unknown";
 }
 
 SnapshotInfo parse_snapshot(const std::string& doc, bool current) {
@@ -119,7 +98,7 @@ public:
         if (m_uri.empty()) m_uri = take(virConnectGetURI(m_conn));
     }
     ~LibvirtBackend() override {
-        for (auto& [name, d] : m_handles) virDomainFree(d);
+        m_domains.clear();
         if (m_conn) virConnectClose(m_conn);
     }
     LibvirtBackend(const LibvirtBackend&) = delete;
@@ -147,12 +126,17 @@ public:
 
     std::vector<std::string> names() override {
         std::vector<std::string> out;
-        for_each_domain([&](virDomainPtr d) { out.emplace_back(virDomainGetName(d)); });
+        for_each_domain([&](const lv::KnownDomain& k) { out.push_back(k.name); });
         return out;
     }
 
-    VmInfo info(const std::string& vm) override { return describe(lookup(vm).get(), true); }
-    VmInfo state(const std::string& vm) override { return describe(lookup(vm).get(), false); }
+    VmInfo info(const std::string& vm) override { return describe(known(vm), true); }
+    VmInfo state(const std::string& vm) override { return describe(known(vm), false); }
+    PowerState power(const std::string& vm) override {
+        VmInfo info;
+        read_state(lookup(vm).get(), info, vm);
+        return info.power;
+    }
 
     void start(const std::string& vm) override {
         auto d = lookup(vm);
@@ -297,7 +281,7 @@ public:
 
     Applied undefine(const std::string& vm) override {
         auto d = lookup(vm);
-        forget(vm);
+        m_domains.forget(vm);
         const unsigned base = VIR_DOMAIN_UNDEFINE_MANAGED_SAVE | VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA;
         if (virDomainUndefineFlags(d.get(), base | VIR_DOMAIN_UNDEFINE_NVRAM | VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA) == 0)
             return {};
@@ -333,55 +317,57 @@ private:
     std::vector<VmInfo> describe_all(bool full) {
         std::vector<VmInfo> out;
         std::set<std::string> seen;
-        for (const bool persistent : {true, false}) {
-            const unsigned flags = persistent ? VIR_CONNECT_LIST_DOMAINS_PERSISTENT : VIR_CONNECT_LIST_DOMAINS_TRANSIENT;
-            for_each_domain(
-                [&](virDomainPtr d) {
-                    if (seen.insert(virDomainGetName(d)).second) out.push_back(describe(d, full, persistent));
-                },
-                flags);
+        for (const bool persistent : {true, false})
+            for (const auto& [k, st] : list_domains(persistent))
+                if (seen.insert(k.name).second) out.push_back(describe(k, full, st));
+        return out;
+    }
+
+    using StateReason = std::optional<std::pair<int, int>>;
+
+    // One listing of the persistent or the transient VMs, each with its power state when
+    // the driver gives every VM's in the same round trip (virConnectGetAllDomainStats);
+    // where it does not, the VMs are listed alone and describe() asks each one.
+    std::vector<std::pair<lv::KnownDomain, StateReason>> list_domains(bool persistent) {
+        std::vector<std::pair<lv::KnownDomain, StateReason>> out;
+        const unsigned kind = persistent ? VIR_CONNECT_LIST_DOMAINS_PERSISTENT : VIR_CONNECT_LIST_DOMAINS_TRANSIENT;
+        if (!m_no_state_stats) {
+            virDomainStatsRecordPtr* stats = nullptr;
+            const int n = virConnectGetAllDomainStats(m_conn, VIR_DOMAIN_STATS_STATE, &stats, kind);
+            if (n >= 0) {
+                for (int i = 0; i < n; ++i) {
+                    int state = 0, reason = 0;
+                    StateReason st;
+                    if (lv::stats_state(*stats[i], state, reason)) st.emplace(state, reason);
+                    // The cache takes a reference of its own: the list's goes with the list.
+                    virDomainRef(stats[i]->dom);
+                    out.emplace_back(m_domains.adopt(stats[i]->dom, persistent), st);
+                }
+                virDomainStatsRecordListFree(stats);
+                return out;
+            }
+            if (!lv::unsupported_flags()) lv::raise("list domains", m_uri);
+            lv::reset_error();
+            m_no_state_stats = true;  // the driver's answer holds for the connection
         }
+        for_each_domain([&](const lv::KnownDomain& k) { out.emplace_back(k, std::nullopt); }, kind, persistent);
         return out;
     }
 
     template <typename F>
-    void for_each_domain(F&& f, unsigned flags = 0) {
+    void for_each_domain(F&& f, unsigned flags = 0, std::optional<bool> persistent = std::nullopt) {
         virDomainPtr* doms = nullptr;
         const int n = virConnectListAllDomains(m_conn, &doms, flags);
         if (n < 0) lv::raise("list domains", m_uri);
-        std::vector<Domain> owned;
-        for (int i = 0; i < n; ++i) owned.emplace_back(doms[i]);
+        std::vector<lv::KnownDomain> listed;
+        for (int i = 0; i < n; ++i) listed.push_back(m_domains.adopt(doms[i], persistent));
         std::free(doms);
-        for (auto& d : owned) {
-            remember(d.get());
-            f(d.get());
-        }
+        for (const auto& k : listed) f(k);
     }
 
-    // Handles by name, from a listing or a first lookup: a bulk verb then looks each VM up
-    // once instead of at every call (each lookup is a round trip to the daemon). libvirt
-    // resolves a handle by its UUID, so a VM undefined and defined anew under the same name
-    // during the run reads as gone rather than as the new one.
-    void remember(virDomainPtr d) {
-        const std::lock_guard guard(m_handles_mutex);
-        if (m_handles.try_emplace(virDomainGetName(d), d).second) virDomainRef(d);
-    }
-    void forget(const std::string& vm) {
-        const std::lock_guard guard(m_handles_mutex);
-        if (const auto it = m_handles.find(vm); it != m_handles.end()) {
-            virDomainFree(it->second);
-            m_handles.erase(it);
-        }
-    }
-
-    Domain lookup(const std::string& vm) {
-        {
-            const std::lock_guard guard(m_handles_mutex);
-            if (const auto it = m_handles.find(vm); it != m_handles.end()) {
-                virDomainRef(it->second);
-                return Domain(it->second);
-            }
-        }
+    // The VM from the cache, else looked up by name (a round trip) and kept.
+    lv::KnownDomain known(const std::string& vm) {
+        if (auto k = m_domains.find(vm)) return *k;
         virDomainPtr d = virDomainLookupByName(m_conn, vm.c_str());
         if (!d) {
             if (lv::last_error_code() == VIR_ERR_NO_DOMAIN) {
@@ -390,9 +376,9 @@ private:
             }
             lv::raise("look up VM", vm);
         }
-        remember(d);
-        return Domain(d);
+        return m_domains.adopt(d, std::nullopt);
     }
+    Domain lookup(const std::string& vm) { return known(vm).dom; }
 
     Snap lookup_snapshot(virDomainPtr d, const std::string& vm, const std::string& name) {
         virDomainSnapshotPtr s = virDomainSnapshotLookupByName(d, name.c_str(), 0);
@@ -408,46 +394,22 @@ private:
 
     Vol lookup_volume(const Volume& v) { return lv::lookup_volume(m_conn, v.path); }
 
-    /// `full` adds what only listings and `show` print (vCPUs, memory, snapshot count): two
-    /// round trips a poll or a selection does not need. `persistent` is passed when the
-    /// caller already knows it (from a listing), saving one more.
-    VmInfo describe(virDomainPtr d, bool full, std::optional<bool> persistent = std::nullopt) {
-        VmInfo info;
-        info.name = virDomainGetName(d);
-        char uuid[VIR_UUID_STRING_BUFLEN] = {};
-        if (virDomainGetUUIDString(d, uuid) == 0) info.uuid = uuid;
+    void read_state(virDomainPtr d, VmInfo& info, const std::string& vm) {
         int state = 0, reason = 0;
-        if (virDomainGetState(d, &state, &reason, 0) < 0) lv::raise("read state", info.name);
-        switch (state) {
-            case VIR_DOMAIN_RUNNING:
-            case VIR_DOMAIN_BLOCKED:
-                info.power = PowerState::running;
-                info.reason = running_reason(reason);
-                break;
-            case VIR_DOMAIN_PAUSED:
-                info.power = PowerState::paused;
-                info.reason = paused_reason(reason);
-                break;
-            case VIR_DOMAIN_SHUTDOWN:
-                info.power = PowerState::shutting_down;
-                info.reason = "shutting down";
-                break;
-            case VIR_DOMAIN_SHUTOFF:
-                info.power = PowerState::stopped;
-                info.reason = shutoff_reason(reason);
-                break;
-            case VIR_DOMAIN_CRASHED:
-                info.power = PowerState::crashed;
-                info.reason = "crashed";
-                break;
-            case VIR_DOMAIN_PMSUSPENDED:
-                info.power = PowerState::suspended;
-                info.reason = "pmsuspended";
-                break;
-            default:
-                info.power = PowerState::unknown;
-                info.reason = "nostate";
-        }
+        if (virDomainGetState(d, &state, &reason, 0) < 0) lv::raise("read state", vm);
+        lv::set_power(info, state, reason);
+    }
+
+    /// `full` adds what only listings and `show` print (vCPUs, memory, snapshot count): two
+    /// round trips a poll or a selection does not need. `st` is the power state when a
+    /// listing already read it; persistence is asked only when no listing told it.
+    VmInfo describe(const lv::KnownDomain& k, bool full, const StateReason& st = std::nullopt) {
+        virDomainPtr d = k.dom.get();
+        VmInfo info;
+        info.name = k.name;
+        info.uuid = k.uuid;
+        if (st) lv::set_power(info, st->first, st->second);
+        else read_state(d, info, k.name);
         if (full) {
             virDomainInfo di{};
             if (virDomainGetInfo(d, &di) == 0) {
@@ -459,7 +421,12 @@ private:
             const int n = virDomainSnapshotNum(d, 0);
             info.snapshots = n < 0 ? 0 : n;
         }
-        info.persistent = persistent ? *persistent : virDomainIsPersistent(d) == 1;
+        if (k.persistent) {
+            info.persistent = *k.persistent;
+        } else {
+            info.persistent = virDomainIsPersistent(d) == 1;
+            m_domains.set_persistent(k.name, info.persistent);
+        }
         const unsigned flags = info.persistent ? VIR_DOMAIN_AFFECT_CONFIG : VIR_DOMAIN_AFFECT_CURRENT;
         if (char* md = virDomainGetMetadata(d, VIR_DOMAIN_METADATA_ELEMENT, metadata_ns, flags)) {
             info.record = record_from_xml(take(md));
@@ -470,8 +437,8 @@ private:
 
     std::string m_uri;
     virConnectPtr m_conn = nullptr;
-    std::mutex m_handles_mutex;
-    std::map<std::string, virDomainPtr> m_handles;  ///< one reference each, freed with the backend
+    lv::Domains m_domains;
+    std::atomic<bool> m_no_state_stats{false};
     std::atomic<bool> m_no_power_button_shutdown{false};
     std::atomic<bool> m_no_power_button_reboot{false};
 };
