@@ -121,8 +121,9 @@ print(f"3 hosts x {n} VMs, stop --all then start --all ({6 * n} transitions); lo
 print(f"{'way':34} {'best s':>8} {'median s':>9} {'runs':>5}")
 for name, s in {**ways, **extra, **hosts}.items():
     v = vals(s)
-    print(f"{name:34} {min(v):8.2f} {statistics.median(v):9.2f} {len(v):5d}")
-f, s, v = (statistics.median(vals(x)) for x in ways.values())
+    if v:  # no virsh row with VIRSH_REPS=0
+        print(f"{name:34} {min(v):8.2f} {statistics.median(v):9.2f} {len(v):5d}")
+f, s, v = (statistics.median(vals(x) or [float("nan")]) for x in ways.values())
 slowest = max(statistics.median(vals(x)) for x in hosts.values())
 f8 = statistics.median(vals(extra["fleet, 8 VMs per host at a time"]))
 print(f"fleet / slowest single host: {f / slowest:.2f}   single / fleet: {s / f:.2f}x   virsh / fleet: {v / f:.1f}x"
