@@ -4,6 +4,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cstdint>
 #include <random>
 
 #include "opskit/core/output.hpp"
@@ -66,6 +67,10 @@ TEST_CASE("yaml: block layout, indent two, empty collections inline", "[core][ou
           "  - - 3\n"
           "k: -2.5\n"
           "l: true\n");
+    // Numbers as the JSON output spells them, at the ends of their ranges too.
+    const Json numbers = {{"min", INT64_MIN}, {"max", UINT64_MAX}, {"zero", 0}, {"f", 0.1}, {"e", 1e300}};
+    CHECK(to_yaml(numbers) == "e: " + numbers["e"].dump() + "\nf: 0.1\nmax: 18446744073709551615\n"
+                                                           "min: -9223372036854775808\nzero: 0\n");
     CHECK(to_yaml(Json::array()) == "[]\n");
     CHECK(to_yaml(Json("plain")) == "plain\n");
     CHECK(to_yaml(Json("yes")) == "\"yes\"\n");

@@ -6,6 +6,9 @@
 // YAML stays with yaml-cpp (config files); the unit tests load what this writes with it.
 #include "core/yaml_write.hpp"
 
+#include <charconv>
+#include <cstdint>
+
 #include "core/yaml_quote.hpp"
 #include "opskit/core/utf8.hpp"
 
@@ -19,10 +22,14 @@ bool is_control(unsigned char c) noexcept { return c < 0x20 || c == 0x7F; }
 /// does not start with a byte order mark (which a reader drops at the start of a document)
 /// or with "..." (at the start of a line, a key or a top-level scalar, it ends the document).
 bool can_be_plain(std::string_view s) noexcept {
+    bool ascii = true;
+    for (const char c : s) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (is_control(byte)) return false;
+        ascii = ascii && byte < 0x80;
+    }
     if (yaml_needs_quotes(s) || s.starts_with("\xEF\xBB\xBF") || s.starts_with("...")) return false;
-    for (const char c : s)
-        if (is_control(static_cast<unsigned char>(c))) return false;
-    return !utf8_error_at(s);
+    return ascii || !utf8_error_at(s);  // most strings are ASCII: no second pass for them
 }
 
 void append_escaped(std::string& out, std::string_view valid_utf8) {
@@ -66,6 +73,15 @@ void append_text(std::string& out, std::string_view s) {
     else append_quoted(out, s);
 }
 
+/// Integers as the JSON output spells them, without a serializer per number (dump() makes
+/// one, with a locale query, for every call).
+template <class Int>
+void append_integer(std::string& out, Int value) {
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+    out.append(digits, end);
+}
+
 bool is_block(const Json& v) { return (v.is_object() || v.is_array()) && !v.empty(); }
 
 void append_scalar(std::string& out, const Json& v) {
@@ -75,7 +91,9 @@ void append_scalar(std::string& out, const Json& v) {
     case Json::value_t::boolean: out += v.get<bool>() ? "true" : "false"; break;
     case Json::value_t::object: out += "{}"; break;  // empty: is_block() took the others
     case Json::value_t::array: out += "[]"; break;
-    default: out += v.dump(); break;  // numbers, as the JSON output spells them
+    case Json::value_t::number_integer: append_integer(out, v.get<std::int64_t>()); break;
+    case Json::value_t::number_unsigned: append_integer(out, v.get<std::uint64_t>()); break;
+    default: out += v.dump(); break;  // floats (and NaN as null), as the JSON output spells them
     }
 }
 
