@@ -76,10 +76,15 @@ struct ContextFree {
 };
 using Context = std::unique_ptr<EVP_MD_CTX, ContextFree>;
 
+/// (Re)starts `ctx` on `md`; a null `ctx` is a failed EVP_MD_CTX_new.
+void init(EVP_MD_CTX* ctx, const EVP_MD* md, const char* name) {
+    if (!ctx || evp().init(ctx, md, nullptr) != 1)
+        throw Error(ErrorKind::internal, "cannot start digest", name, "OpenSSL EVP_DigestInit_ex failed");
+}
+
 Context start(const EVP_MD* md, const char* name) {
     Context ctx(evp().ctx_new());
-    if (!ctx || evp().init(ctx.get(), md, nullptr) != 1)
-        throw Error(ErrorKind::internal, "cannot start digest", name, "OpenSSL EVP_DigestInit_ex failed");
+    init(ctx.get(), md, name);
     return ctx;
 }
 
@@ -106,8 +111,7 @@ std::string hex_of(const EVP_MD* md, const char* name, std::string_view data) {
     // One context per thread, reset by each init: a new context per digest cost an
     // allocation and its free around every reuse hash.
     thread_local const Context ctx(evp().ctx_new());
-    if (!ctx || evp().init(ctx.get(), md, nullptr) != 1)
-        throw Error(ErrorKind::internal, "cannot start digest", name, "OpenSSL EVP_DigestInit_ex failed");
+    init(ctx.get(), md, name);
     update(ctx.get(), data.data(), data.size());
     return finish_hex(ctx.get());
 }

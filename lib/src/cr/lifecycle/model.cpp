@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <array>
-#include <chrono>
 #include <random>
 
 #include "opskit/core/time.hpp"
@@ -133,9 +132,7 @@ std::string new_uuid(std::string_view cluster_id, std::string_view infix) {
         std::uint64_t ms = 0, sequence = 0;
     };
     thread_local Clock state;
-    const auto now = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                     std::chrono::system_clock::now().time_since_epoch())
-                                                     .count());
+    const auto now = static_cast<std::uint64_t>(to_epoch_ms(now_ms()));
     if (now > state.ms) {
         state.ms = now;
         // The lower half of the span: a millisecond's uuids can count up a billion before
