@@ -154,6 +154,17 @@ TEST_CASE("a transaction that throws leaves nothing behind", "[cr][store]") {
     CHECK(f.store.read([&](Tx& tx) { return list_requests(tx); }).empty());
 }
 
+TEST_CASE("a fresh-row save inserts and never overwrites; an ordinary save updates", "[cr][store]") {
+    Fixture f;
+    ContainerRequest r = f.create({{"name", "first"}});
+    r.name = "second";
+    // Row::fresh is a plain INSERT (no statement journal): an existing uuid is refused.
+    CHECK_THROWS(f.store.write([&](Tx& tx) { detail::save_request(tx, r, detail::Row::fresh); }));
+    CHECK(f.store.read([&](Tx& tx) { return get_request(tx, r.uuid); }).name == "first");
+    f.store.write([&](Tx& tx) { detail::save_request(tx, r); });
+    CHECK(f.store.read([&](Tx& tx) { return get_request(tx, r.uuid); }).name == "second");
+}
+
 TEST_CASE("JSON columns are stored canonically", "[cr][store]") {
     Fixture f;
     const auto r = f.create({{"environment", {{"B", "2"}, {"A", "1"}}}});

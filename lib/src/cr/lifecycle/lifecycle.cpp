@@ -218,7 +218,7 @@ bool set_container(Tx& tx, ContainerRequest& r) {
         // Born with the priority update_priorities will compute once `r` is saved (for a
         // top-level request), so the row is written once rather than inserted then updated.
         if (r.priority > 0 && !r.requesting_container_uuid) wanted.priority = request_priority_term(r.priority, r.created_at);
-        save_container(tx, wanted);
+        save_container(tx, wanted, Row::fresh);
         chosen = wanted.uuid;
     }
     r.container_uuid = std::move(chosen);
@@ -308,7 +308,7 @@ void handle_completed(Tx& tx, const Container& c) {
             next.scheduling_parameters = merge_scheduling(retryable);
             next.reuse_hash = c.reuse_hash;
             next.created_at = next.modified_at = now;
-            save_container(tx, next);
+            save_container(tx, next, Row::fresh);
             for (auto r : retryable) {
                 r.container_uuid = next.uuid;
                 r.container_count += 1;

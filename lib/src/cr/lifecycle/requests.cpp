@@ -220,7 +220,7 @@ ContainerRequest create_request(Tx& tx, const Json& attributes, const Caller& ca
     if (!problems.empty()) throw ValidationError("new request", std::move(problems));
     r.created_at = r.modified_at = tx.now_ms();
     const bool new_container = r.state == RequestState::committed && detail::set_container(tx, r);
-    detail::save_request(tx, r);
+    detail::save_request(tx, r, detail::Row::fresh);
     detail::after_request_saved(tx, ContainerRequest{}, r, new_container);
     return r;
 }

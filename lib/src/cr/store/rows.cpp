@@ -129,13 +129,13 @@ Collection read_collection(const Stmt& row) {
     return c;
 }
 
-void save_request(Tx& tx, const ContainerRequest& r) {
+void save_request(Tx& tx, const ContainerRequest& r, Row row) {
     // An upsert, not INSERT OR REPLACE: REPLACE deletes the old row and inserts a new one,
-    // which costs a statement journal and every index entry twice even for a new request.
-    static const std::string sql = "INSERT INTO container_requests (" + request_columns + ") VALUES (" +
-                                   placeholders(count_columns(request_columns)) + ") ON CONFLICT (uuid) DO UPDATE SET " +
-                                   set_all_from_excluded(request_columns);
-    auto st = tx.cached(sql);
+    // which costs every index entry twice even for a new request.
+    static const std::string insert = "INSERT INTO container_requests (" + request_columns + ") VALUES (" +
+                                      placeholders(count_columns(request_columns)) + ")";
+    static const std::string upsert = insert + " ON CONFLICT (uuid) DO UPDATE SET " + set_all_from_excluded(request_columns);
+    auto st = tx.cached(row == Row::fresh ? insert : upsert);
     st->bind(1, r.uuid)
         .bind(2, to_string(r.state))
         .bind(3, r.name)
@@ -163,16 +163,18 @@ void save_request(Tx& tx, const ContainerRequest& r) {
     st->run();
 }
 
-void save_container(Tx& tx, const Container& c) {
+void save_container(Tx& tx, const Container& c, Row row) {
     // Not INSERT OR REPLACE: replacing deletes the row first, which would null the
     // container_uuid of every request pointing at it (ON DELETE SET NULL).
-    static const std::string sql =
-        "INSERT INTO containers (" + container_columns + ") VALUES (" + placeholders(count_columns(container_columns)) +
-        ") ON CONFLICT (uuid) DO UPDATE SET state=excluded.state, priority=excluded.priority, "
+    static const std::string insert =
+        "INSERT INTO containers (" + container_columns + ") VALUES (" + placeholders(count_columns(container_columns)) + ")";
+    static const std::string upsert =
+        insert +
+        " ON CONFLICT (uuid) DO UPDATE SET state=excluded.state, priority=excluded.priority, "
         "lock_count=excluded.lock_count, locked_by=excluded.locked_by, started_at=excluded.started_at, "
         "finished_at=excluded.finished_at, exit_code=excluded.exit_code, output=excluded.output, log=excluded.log, "
         "progress=excluded.progress, runtime_status=excluded.runtime_status, modified_at=excluded.modified_at";
-    auto st = tx.cached(sql);
+    auto st = tx.cached(row == Row::fresh ? insert : upsert);
     st->bind(1, c.uuid)
         .bind(2, to_string(c.state))
         .bind_json(3, c.command)
