@@ -61,3 +61,42 @@ TEST_CASE("table dates in every separator, order and time shape", "[dsmc][dates]
     CHECK(rows[0].size_bytes == 1024u);
     CHECK(rows[1].size_bytes == 2048u);
 }
+
+TEST_CASE("stamp times next to the digits and the colon in the byte order", "[dsmc][dates]") {
+    // '/' and ':' lie right before and after the digits: neither is one where a digit stands,
+    // nor is a digit one where the colon stands.
+    const Report r = parse_output(
+        "2026-11-24 10:00:00 ANS1228E a\n"
+        "2026-11-24 1/:00:01 ANS1228E b\n"
+        "2026-11-24 10:00:0: ANS1228E c\n"
+        "2026-11-24 10:00:02 ANS1228E d\n"
+        "2026-11-24 10;00:03 ANS1228E e\n"
+        "2026-11-24 10:00:04 ANS1228E f\n"
+        "2026-11-24 23:59:60 ANS1228E g\n"
+        "2026-11-24 24:00:00 ANS1228E h\n");
+    REQUIRE(r.messages.size() == 4);
+    CHECK(r.messages[0].text == "a\n2026-11-24 1/:00:01 ANS1228E b\n2026-11-24 10:00:0: ANS1228E c");
+    CHECK(r.messages[1].text == "d\n2026-11-24 10;00:03 ANS1228E e");
+    CHECK(r.messages[2].timestamp == "2026-11-24T10:00:04");
+    CHECK(r.messages[3].text == "g\n2026-11-24 24:00:00 ANS1228E h");
+    CHECK(r.messages[3].timestamp == "2026-11-24T23:59:60");
+}
+
+TEST_CASE("a progress arrow counts in the first 64 bytes only", "[dsmc]") {
+    const std::string inside = std::string(61, 'x') + "-->";   // its `>` is byte 63
+    const std::string outside = std::string(62, 'x') + "-->";  // its `>` is byte 64
+    const Report r = parse_output("ANS1228E a\n" + inside + "\nANS1228E b\n" + outside + "\n");
+    REQUIRE(r.messages.size() == 2);
+    CHECK(r.messages[0].text == "a");
+    CHECK(r.messages[1].text == "b\n" + outside);
+}
+
+TEST_CASE("only the first `Version ` of a line is read", "[dsmc]") {
+    const Report r = parse_output(
+        "Node Name: N\n"
+        "Session established with server S: Linux\n"
+        "  Server Version x, Version 8, Release 1, Level 2.0\n"
+        "  Server Version 8, Release 1, Level 27.000\n");
+    REQUIRE(r.sessions.size() == 1);
+    CHECK(r.sessions[0].server_version == "8.1.27.000");
+}

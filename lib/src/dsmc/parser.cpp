@@ -85,14 +85,29 @@ bool same_bytes(const char* a, const char* b, std::size_t n) noexcept {
 }
 
 /// Where `needle` (not empty) starts in `s`, or npos: string_view::find, with the first
-/// byte found by find_byte rather than a memchr call per candidate.
+/// byte found by find_byte rather than a memchr call per candidate, and a needle of eight
+/// bytes or more (`Version `, `urn code`) compared by words rather than by a memcmp call.
 std::size_t find_text(std::string_view s, std::string_view needle) noexcept {
     if (needle.size() > s.size()) return std::string_view::npos;
     const char* const begin = s.data();
     const char* const last = begin + (s.size() - needle.size()) + 1;  // past the last possible start
+    const bool by_words = needle.size() >= 8;
     for (const char* p = begin; (p = find_byte(p, last, needle[0])) != last; ++p)
-        if (std::memcmp(p + 1, needle.data() + 1, needle.size() - 1) == 0) return static_cast<std::size_t>(p - begin);
+        if (by_words ? same_bytes(p, needle.data(), needle.size())
+                     : std::memcmp(p + 1, needle.data() + 1, needle.size() - 1) == 0)
+            return static_cast<std::size_t>(p - begin);
     return std::string_view::npos;
+}
+
+/// Whether `-->` (file progress: `Normal File-->`) is in `s`. Searched from its `>`: a `-` is
+/// in many lines that are no progress (restore orders `00000000-00000002-…`, dates, paths),
+/// and a search from it stopped at each one, while a `>` is in few lines but the arrows.
+bool has_arrow(std::string_view s) noexcept {
+    if (s.size() < 3) return false;
+    const char* const end = s.data() + s.size();
+    for (const char* p = s.data() + 2; (p = find_byte(p, end, '>')) != end; ++p)
+        if (p[-1] == '-' && p[-2] == '-') return true;
+    return false;
 }
 
 /// A message id at the start of a line: `ANS1228E`.
@@ -165,10 +180,13 @@ std::optional<int> find_return_code(std::string_view text) noexcept {
     }
 }
 
-/// `Version 8, Release 1, Level 27.000` anywhere in `s` → `8.1.27.000`; empty if absent.
-std::string read_version(std::string_view s) {
-    const auto at = find_text(s, "Version ");
-    if (at == std::string_view::npos) return {};
+/// Where `Version ` first is in `s`, or npos: where read_version reads.
+std::size_t find_version(std::string_view s) noexcept { return find_text(s, "Version "); }
+
+/// `Version 8, Release 1, Level 27.000` at `at` (find_version's answer, not npos) in `s` →
+/// `8.1.27.000`; empty if the rest is not one. The caller found `at` first, since most lines
+/// have no `Version ` and a search here too would run twice for the few that do.
+std::string read_version(std::string_view s, std::size_t at) {
     std::string_view rest = s.substr(at + 8);
     auto number = [](std::string_view& r, bool dotted) {
         std::size_t n = 0;
@@ -435,20 +453,12 @@ void Parser::dispatch(std::string_view body) {
         return;
     }
     // File progress lines (`Normal File-->`, `Retry # 1  Directory-->`, `Expiring-->`).
-    {
-        const std::size_t n = body.size() < 64 ? body.size() : 64;
-        const char* p = body.data();
-        const char* end = p + n;
-        while ((p = find_byte(p, end, '-')) != end) {
-            if (end - p >= 3 && p[1] == '-' && p[2] == '>') {
-                recognised();
-                return;
-            }
-            ++p;
-        }
+    if (has_arrow(body.substr(0, 64))) {
+        recognised();
+        return;
     }
-    if (find_text(body, "Version ") != std::string_view::npos) {
-        std::string v = read_version(body);
+    if (const std::size_t at = find_version(body); at != std::string_view::npos) {
+        std::string v = read_version(body, at);
         if (!v.empty()) {
             recognised();
             if (starts_with(body, "Server Version")) {
@@ -512,8 +522,9 @@ bool Parser::ends_table(std::string_view body) {
     if (!table_kind_of_header(body).empty()) return true;
     if (starts_with(body, "Session established with server ") || starts_with(body, "--- SCHEDULEREC")) return true;
     if ((body[0] == 'R' || body[0] == 'r') && starts_with(body.substr(1), "eturn code")) return true;
-    if (find_text(body, "-->") != std::string_view::npos) return true;
-    if (find_text(body, "Version ") != std::string_view::npos && !read_version(body).empty()) return true;
+    if (has_arrow(body)) return true;
+    if (const std::size_t at = find_version(body); at != std::string_view::npos && !read_version(body, at).empty())
+        return true;
     // A prompt: `tsm>`, `Protect>`, `dsmc>` (a word of letters right before `>`).
     {
         std::size_t i = 0;
