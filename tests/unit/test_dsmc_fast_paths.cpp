@@ -100,3 +100,24 @@ TEST_CASE("only the first `Version ` of a line is read", "[dsmc]") {
     REQUIRE(r.sessions.size() == 1);
     CHECK(r.sessions[0].server_version == "8.1.27.000");
 }
+
+TEST_CASE("row tokens that look like dates, control bytes inside tokens", "[dsmc][tables]") {
+    const Report r = parse_output(
+        "  Size      Backup Date        Mgmt Class A/I File\n"
+        "  ----      -----------        ---------- --- ----\n"
+        " 12.34  KB  03/02/2010 09:46:12    DEFAULT    A  /a\n"         // a size with a '.'
+        " 1.5.2  B  03/02/2010 09:46:12    DEFAULT    A  /b\n"          // a size that starts like a date
+        " 7 KB  03/02/2010 09:46:12    DEF\x01" "AULT    A  /c\x02" "d\n"  // control bytes are no spaces
+        " 1 2 3 4 5 6 7  03/02/2010 09:46:12    DEFAULT    A  /e\n"    // the eighth token: found
+        " 1 2 3 4 5 6 7 8  03/02/2010 09:46:12    DEFAULT    A  /f\n");  // the ninth: not looked for
+    REQUIRE(r.tables.size() == 1);
+    const auto& rows = r.tables[0].rows;
+    REQUIRE(rows.size() == 3);  // neither /e (seven sizes) nor /f
+    CHECK(rows[0].name == "/a");
+    CHECK(rows[0].size_bytes == 12636u);
+    CHECK(rows[1].name == "/b");
+    CHECK(rows[1].size_raw == "1.5.2  B");
+    CHECK(rows[2].name == "/c\x02" "d");
+    CHECK(rows[2].mgmt_class == "DEF\x01" "AULT");
+    CHECK(rows[2].size_bytes == 7168u);
+}

@@ -66,11 +66,35 @@ inline bool iequals(std::string_view a, std::string_view b) noexcept {
     return true;
 }
 
+/// The first byte of `s` at or after `i` for which is_space holds, or s.size(). Tokens run to
+/// dozens of bytes (paths, names), so eight are tested at a time: (x - 0x21…) & ~x & 0x80…
+/// marks the bytes below '!' (the lowest mark exactly: a borrow can only add marks above
+/// it), and a marked byte that is no space (a control byte) is passed over.
+inline std::size_t find_space(std::string_view s, std::size_t i) noexcept {
+    if constexpr (std::endian::native == std::endian::little) {
+        constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+        constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+        while (i + 8 <= s.size()) {
+            std::uint64_t word = 0;
+            std::memcpy(&word, s.data() + i, sizeof word);
+            const std::uint64_t marks = (word - kOnes * '!') & ~word & kHighs;
+            if (marks == 0) {
+                i += 8;
+                continue;
+            }
+            const std::size_t at = i + (static_cast<std::size_t>(std::countr_zero(marks)) >> 3);
+            if (is_space(s[at])) return at;
+            i = at + 1;
+        }
+    }
+    while (i < s.size() && !is_space(s[i])) ++i;
+    return i;
+}
+
 /// Splits off the next whitespace-separated token; `rest` is what follows it.
 inline std::string_view next_token(std::string_view s, std::string_view& rest) noexcept {
     s = trim_left(s);
-    std::size_t i = 0;
-    while (i < s.size() && !is_space(s[i])) ++i;
+    const std::size_t i = find_space(s, 0);
     rest = s.substr(i);
     return s.substr(0, i);
 }
