@@ -13,7 +13,9 @@
 namespace opskit::dsmc::detail {
 namespace {
 
-bool contains(std::string_view s, std::string_view needle) noexcept { return s.find(needle) != std::string_view::npos; }
+/// Whether `needle` is in `s`: find_text, inline, since string_view::find paid a memchr call
+/// per candidate first byte on every line a header test looks at.
+bool contains(std::string_view s, std::string_view needle) noexcept { return find_text(s, needle) != std::string_view::npos; }
 
 /// A number with an optional unit (attached or as the next token) taken from `rest`.
 struct Quantity {
