@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "dsmc/tables.hpp"
 #include "opskit/dsmc/report.hpp"
 
 using namespace opskit::dsmc;
@@ -120,4 +121,19 @@ TEST_CASE("row tokens that look like dates, control bytes inside tokens", "[dsmc
     CHECK(rows[2].name == "/c\x02" "d");
     CHECK(rows[2].mgmt_class == "DEF\x01" "AULT");
     CHECK(rows[2].size_bytes == 7168u);
+}
+
+TEST_CASE("rulers are tested by words and by their last bytes", "[dsmc][tables]") {
+    using opskit::dsmc::detail::is_ruler;
+    CHECK(is_ruler("---"));
+    CHECK(is_ruler("----      -----------\t---------- --- ----"));
+    CHECK(is_ruler("--------"));
+    CHECK(is_ruler("---------"));
+    CHECK_FALSE(is_ruler("--"));
+    CHECK_FALSE(is_ruler(" ----"));                                           // starts with a space
+    CHECK_FALSE(is_ruler("----   =  -----------        ---------- --- ----"));  // in a tested word
+    CHECK_FALSE(is_ruler("----      -----------        ---------- --- ---="));  // in the tail
+    CHECK_FALSE(is_ruler("-------,"));
+    CHECK_FALSE(is_ruler("-------\r"));
+    CHECK_FALSE(is_ruler("--------\xad"));  // '-' with the high bit set
 }

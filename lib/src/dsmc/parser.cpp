@@ -768,22 +768,29 @@ void StreamParser::feed(std::string_view chunk) {
         im.has_carry = false;
         pos = nl + 1;
     }
-    // Each 16-byte block is compared with '\n' once and every line end in it handed out
-    // from the mask, rather than a search per line that paid its setup and tail each time.
+    // Each block is compared with '\n' once and every line end in it handed out from the
+    // mask, rather than a search per line that paid its setup and tail each time. Blocks are
+    // 64 bytes (four 16-byte compares in one 64-bit mask), since lines average under 64
+    // bytes and the loop around the compares cost as much as they did; the last are 16.
     const char* block = pos;
 #if defined(__SSE2__)
     const __m128i newline = _mm_set1_epi8('\n');
-    while (end - block >= 16) {
-        const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block));
-        auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, newline)));
+    auto newlines16 = [&newline](const char* at) {
+        const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+        return static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, newline))));
+    };
+    auto hand_out = [&im, &pos](const char* at, std::uint64_t mask) {
         while (mask != 0) {
-            const char* nl = block + std::countr_zero(mask);
+            const char* nl = at + std::countr_zero(mask);
             mask &= mask - 1;
             im.line(std::string_view(pos, static_cast<std::size_t>(nl - pos)));
             pos = nl + 1;
         }
-        block += 16;
-    }
+    };
+    for (; end - block >= 64; block += 64)
+        hand_out(block, newlines16(block) | newlines16(block + 16) << 16 | newlines16(block + 32) << 32 |
+                            newlines16(block + 48) << 48);
+    for (; end - block >= 16; block += 16) hand_out(block, newlines16(block));
 #endif
     for (const char* nl; (nl = find_byte(block, end, '\n')) != end; block = nl + 1) {
         im.line(std::string_view(pos, static_cast<std::size_t>(nl - pos)));
