@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "dsmc/tables.hpp"
 #include "opskit/dsmc/report.hpp"
 
 using namespace opskit::dsmc;
@@ -60,4 +61,79 @@ TEST_CASE("table dates in every separator, order and time shape", "[dsmc][dates]
     }
     CHECK(rows[0].size_bytes == 1024u);
     CHECK(rows[1].size_bytes == 2048u);
+}
+
+TEST_CASE("stamp times next to the digits and the colon in the byte order", "[dsmc][dates]") {
+    // '/' and ':' lie right before and after the digits: neither is one where a digit stands,
+    // nor is a digit one where the colon stands.
+    const Report r = parse_output(
+        "2026-11-24 10:00:00 ANS1228E a\n"
+        "2026-11-24 1/:00:01 ANS1228E b\n"
+        "2026-11-24 10:00:0: ANS1228E c\n"
+        "2026-11-24 10:00:02 ANS1228E d\n"
+        "2026-11-24 10;00:03 ANS1228E e\n"
+        "2026-11-24 10:00:04 ANS1228E f\n"
+        "2026-11-24 23:59:60 ANS1228E g\n"
+        "2026-11-24 24:00:00 ANS1228E h\n");
+    REQUIRE(r.messages.size() == 4);
+    CHECK(r.messages[0].text == "a\n2026-11-24 1/:00:01 ANS1228E b\n2026-11-24 10:00:0: ANS1228E c");
+    CHECK(r.messages[1].text == "d\n2026-11-24 10;00:03 ANS1228E e");
+    CHECK(r.messages[2].timestamp == "2026-11-24T10:00:04");
+    CHECK(r.messages[3].text == "g\n2026-11-24 24:00:00 ANS1228E h");
+    CHECK(r.messages[3].timestamp == "2026-11-24T23:59:60");
+}
+
+TEST_CASE("a progress arrow counts in the first 64 bytes only", "[dsmc]") {
+    const std::string inside = std::string(61, 'x') + "-->";   // its `>` is byte 63
+    const std::string outside = std::string(62, 'x') + "-->";  // its `>` is byte 64
+    const Report r = parse_output("ANS1228E a\n" + inside + "\nANS1228E b\n" + outside + "\n");
+    REQUIRE(r.messages.size() == 2);
+    CHECK(r.messages[0].text == "a");
+    CHECK(r.messages[1].text == "b\n" + outside);
+}
+
+TEST_CASE("only the first `Version ` of a line is read", "[dsmc]") {
+    const Report r = parse_output(
+        "Node Name: N\n"
+        "Session established with server S: Linux\n"
+        "  Server Version x, Version 8, Release 1, Level 2.0\n"
+        "  Server Version 8, Release 1, Level 27.000\n");
+    REQUIRE(r.sessions.size() == 1);
+    CHECK(r.sessions[0].server_version == "8.1.27.000");
+}
+
+TEST_CASE("row tokens that look like dates, control bytes inside tokens", "[dsmc][tables]") {
+    const Report r = parse_output(
+        "  Size      Backup Date        Mgmt Class A/I File\n"
+        "  ----      -----------        ---------- --- ----\n"
+        " 12.34  KB  03/02/2010 09:46:12    DEFAULT    A  /a\n"         // a size with a '.'
+        " 1.5.2  B  03/02/2010 09:46:12    DEFAULT    A  /b\n"          // a size that starts like a date
+        " 7 KB  03/02/2010 09:46:12    DEF\x01" "AULT    A  /c\x02" "d\n"  // control bytes are no spaces
+        " 1 2 3 4 5 6 7  03/02/2010 09:46:12    DEFAULT    A  /e\n"    // the eighth token: found
+        " 1 2 3 4 5 6 7 8  03/02/2010 09:46:12    DEFAULT    A  /f\n");  // the ninth: not looked for
+    REQUIRE(r.tables.size() == 1);
+    const auto& rows = r.tables[0].rows;
+    REQUIRE(rows.size() == 3);  // neither /e (seven sizes) nor /f
+    CHECK(rows[0].name == "/a");
+    CHECK(rows[0].size_bytes == 12636u);
+    CHECK(rows[1].name == "/b");
+    CHECK(rows[1].size_raw == "1.5.2  B");
+    CHECK(rows[2].name == "/c\x02" "d");
+    CHECK(rows[2].mgmt_class == "DEF\x01" "AULT");
+    CHECK(rows[2].size_bytes == 7168u);
+}
+
+TEST_CASE("rulers are tested by words and by their last bytes", "[dsmc][tables]") {
+    using opskit::dsmc::detail::is_ruler;
+    CHECK(is_ruler("---"));
+    CHECK(is_ruler("----      -----------\t---------- --- ----"));
+    CHECK(is_ruler("--------"));
+    CHECK(is_ruler("---------"));
+    CHECK_FALSE(is_ruler("--"));
+    CHECK_FALSE(is_ruler(" ----"));                                           // starts with a space
+    CHECK_FALSE(is_ruler("----   =  -----------        ---------- --- ----"));  // in a tested word
+    CHECK_FALSE(is_ruler("----      -----------        ---------- --- ---="));  // in the tail
+    CHECK_FALSE(is_ruler("-------,"));
+    CHECK_FALSE(is_ruler("-------\r"));
+    CHECK_FALSE(is_ruler("--------\xad"));  // '-' with the high bit set
 }

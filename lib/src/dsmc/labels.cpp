@@ -74,8 +74,11 @@ constexpr std::size_t kMaxLabel = 48;
 /// candidate in one step; summary lines are the bulk of a scheduler log.
 std::uint64_t tail8(std::string_view s) noexcept {
     std::uint64_t v = 0;
-    const std::size_t n = s.size() < sizeof v ? s.size() : sizeof v;
-    std::memcpy(&v, s.data() + s.size() - n, n);
+    if (s.size() >= sizeof v) {
+        std::memcpy(&v, s.data() + s.size() - sizeof v, sizeof v);  // one load, not a memcpy call
+        return v;
+    }
+    std::memcpy(&v, s.data(), s.size());
     return v;
 }
 
@@ -102,8 +105,11 @@ const Index& index() {
 const Label* find_label(std::string_view text) noexcept {
     if (text.size() > kMaxLabel || text.size() < 2) return nullptr;
     const std::uint64_t tail = tail8(text);
+    // Compared by words (same_bytes, for eight bytes or more) rather than by a memcmp call.
+    const bool by_words = text.size() >= 8;
     for (const Candidate& c : index().by_length[text.size()])
-        if (c.tail == tail && c.label->text == text) return c.label;
+        if (c.tail == tail && (by_words ? same_bytes(c.label->text.data(), text.data(), text.size()) : c.label->text == text))
+            return c.label;
     return nullptr;
 }
 

@@ -68,9 +68,10 @@ std::optional<Decimal> read_decimal(std::string_view s, std::size_t& used) noexc
         if (is_digit(c)) {
             const auto d = static_cast<std::uint64_t>(c - '0');
             // acc * 10 + d would exceed the maximum (compared with constants: a division per
-            // digit was a fifth of the cost of reading a number).
+            // digit was a fifth of the cost of reading a number; and once per digit, the exact
+            // test only for the rare value that reaches the bound).
             constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
-            if (acc > kMax / 10 || (acc == kMax / 10 && d > kMax % 10)) return std::nullopt;
+            if (acc >= kMax / 10 && (acc > kMax / 10 || d > kMax % 10)) return std::nullopt;
             acc = acc * 10 + d;
             ++since_sep;
             ++i;

@@ -26,73 +26,15 @@ namespace {
 
 using namespace detail;
 
-/// The first `c` in [p, end), or end. Lines are some fifty bytes, too short for memchr's
-/// setup to pay off, so the bytes are tested inline: sixteen at a time with SSE2 (every
-/// x86-64 has it), or eight at a time with integer arithmetic, where
-/// (x - 0x01…) & ~x & 0x80… marks the zero bytes of x = word ^ c…, the lowest mark exactly
-/// (a borrow can only add marks above it). The last bytes are tested as one more block
-/// that ends at `end` and overlaps bytes already tested (they hold no `c`, so the first
-/// match in it is the first one): testing them one by one cost more than all the rest.
-const char* find_byte(const char* p, const char* end, char c) noexcept {
-#if defined(__SSE2__)
-    if (end - p >= 16) {
-        const __m128i pattern16 = _mm_set1_epi8(c);
-        auto match = [&pattern16](const char* at) {
-            const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
-            return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, pattern16)));
-        };
-        for (; end - p >= 16; p += 16)
-            if (const unsigned mask = match(p); mask != 0) return p + std::countr_zero(mask);
-        if (p == end) return end;
-        const unsigned mask = match(end - 16);
-        return mask != 0 ? end - 16 + std::countr_zero(mask) : end;
-    }
-#endif
-    if constexpr (std::endian::native == std::endian::little) {
-        if (end - p >= 8) {
-            constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-            constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
-            const std::uint64_t pattern = kOnes * static_cast<unsigned char>(c);
-            auto marks = [pattern](const char* at) {
-                std::uint64_t word = 0;
-                std::memcpy(&word, at, sizeof word);
-                const std::uint64_t x = word ^ pattern;
-                return (x - kOnes) & ~x & kHighs;
-            };
-            for (; end - p >= 8; p += 8)
-                if (const std::uint64_t m = marks(p); m != 0) return p + (std::countr_zero(m) >> 3);
-            if (p == end) return end;
-            const std::uint64_t m = marks(end - 8);
-            return m != 0 ? end - 8 + (std::countr_zero(m) >> 3) : end;
-        }
-    }
-    while (p < end && *p != c) ++p;
-    return p;
-}
-
-/// Whether the `n` (>= 8) bytes at `a` and `b` are equal, compared eight at a time (the
-/// last word overlapping the one before): a memcmp call for a 19-byte stamp on every line
-/// cost more than the compare.
-bool same_bytes(const char* a, const char* b, std::size_t n) noexcept {
-    auto word = [](const char* p) {
-        std::uint64_t w = 0;
-        std::memcpy(&w, p, sizeof w);
-        return w;
-    };
-    std::uint64_t diff = 0;
-    for (std::size_t i = 0; i + 8 < n; i += 8) diff |= word(a + i) ^ word(b + i);
-    return (diff | (word(a + n - 8) ^ word(b + n - 8))) == 0;
-}
-
-/// Where `needle` (not empty) starts in `s`, or npos: string_view::find, with the first
-/// byte found by find_byte rather than a memchr call per candidate.
-std::size_t find_text(std::string_view s, std::string_view needle) noexcept {
-    if (needle.size() > s.size()) return std::string_view::npos;
-    const char* const begin = s.data();
-    const char* const last = begin + (s.size() - needle.size()) + 1;  // past the last possible start
-    for (const char* p = begin; (p = find_byte(p, last, needle[0])) != last; ++p)
-        if (std::memcmp(p + 1, needle.data() + 1, needle.size() - 1) == 0) return static_cast<std::size_t>(p - begin);
-    return std::string_view::npos;
+/// Whether `-->` (file progress: `Normal File-->`) is in `s`. Searched from its `>`: a `-` is
+/// in many lines that are no progress (restore orders `00000000-00000002-…`, dates, paths),
+/// and a search from it stopped at each one, while a `>` is in few lines but the arrows.
+bool has_arrow(std::string_view s) noexcept {
+    if (s.size() < 3) return false;
+    const char* const end = s.data() + s.size();
+    for (const char* p = s.data() + 2; (p = find_byte(p, end, '>')) != end; ++p)
+        if (p[-1] == '-' && p[-2] == '-') return true;
+    return false;
 }
 
 /// A message id at the start of a line: `ANS1228E`.
@@ -165,10 +107,13 @@ std::optional<int> find_return_code(std::string_view text) noexcept {
     }
 }
 
-/// `Version 8, Release 1, Level 27.000` anywhere in `s` → `8.1.27.000`; empty if absent.
-std::string read_version(std::string_view s) {
-    const auto at = find_text(s, "Version ");
-    if (at == std::string_view::npos) return {};
+/// Where `Version ` first is in `s`, or npos: where read_version reads.
+std::size_t find_version(std::string_view s) noexcept { return find_text(s, "Version "); }
+
+/// `Version 8, Release 1, Level 27.000` at `at` (find_version's answer, not npos) in `s` →
+/// `8.1.27.000`; empty if the rest is not one. The caller found `at` first, since most lines
+/// have no `Version ` and a search here too would run twice for the few that do.
+std::string read_version(std::string_view s, std::size_t at) {
     std::string_view rest = s.substr(at + 8);
     auto number = [](std::string_view& r, bool dotted) {
         std::size_t n = 0;
@@ -435,20 +380,12 @@ void Parser::dispatch(std::string_view body) {
         return;
     }
     // File progress lines (`Normal File-->`, `Retry # 1  Directory-->`, `Expiring-->`).
-    {
-        const std::size_t n = body.size() < 64 ? body.size() : 64;
-        const char* p = body.data();
-        const char* end = p + n;
-        while ((p = find_byte(p, end, '-')) != end) {
-            if (end - p >= 3 && p[1] == '-' && p[2] == '>') {
-                recognised();
-                return;
-            }
-            ++p;
-        }
+    if (has_arrow(body.substr(0, 64))) {
+        recognised();
+        return;
     }
-    if (find_text(body, "Version ") != std::string_view::npos) {
-        std::string v = read_version(body);
+    if (const std::size_t at = find_version(body); at != std::string_view::npos) {
+        std::string v = read_version(body, at);
         if (!v.empty()) {
             recognised();
             if (starts_with(body, "Server Version")) {
@@ -512,8 +449,9 @@ bool Parser::ends_table(std::string_view body) {
     if (!table_kind_of_header(body).empty()) return true;
     if (starts_with(body, "Session established with server ") || starts_with(body, "--- SCHEDULEREC")) return true;
     if ((body[0] == 'R' || body[0] == 'r') && starts_with(body.substr(1), "eturn code")) return true;
-    if (find_text(body, "-->") != std::string_view::npos) return true;
-    if (find_text(body, "Version ") != std::string_view::npos && !read_version(body).empty()) return true;
+    if (has_arrow(body)) return true;
+    if (const std::size_t at = find_version(body); at != std::string_view::npos && !read_version(body, at).empty())
+        return true;
     // A prompt: `tsm>`, `Protect>`, `dsmc>` (a word of letters right before `>`).
     {
         std::size_t i = 0;
@@ -830,22 +768,29 @@ void StreamParser::feed(std::string_view chunk) {
         im.has_carry = false;
         pos = nl + 1;
     }
-    // Each 16-byte block is compared with '\n' once and every line end in it handed out
-    // from the mask, rather than a search per line that paid its setup and tail each time.
+    // Each block is compared with '\n' once and every line end in it handed out from the
+    // mask, rather than a search per line that paid its setup and tail each time. Blocks are
+    // 64 bytes (four 16-byte compares in one 64-bit mask), since lines average under 64
+    // bytes and the loop around the compares cost as much as they did; the last are 16.
     const char* block = pos;
 #if defined(__SSE2__)
     const __m128i newline = _mm_set1_epi8('\n');
-    while (end - block >= 16) {
-        const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block));
-        auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, newline)));
+    auto newlines16 = [&newline](const char* at) {
+        const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+        return static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, newline))));
+    };
+    auto hand_out = [&im, &pos](const char* at, std::uint64_t mask) {
         while (mask != 0) {
-            const char* nl = block + std::countr_zero(mask);
+            const char* nl = at + std::countr_zero(mask);
             mask &= mask - 1;
             im.line(std::string_view(pos, static_cast<std::size_t>(nl - pos)));
             pos = nl + 1;
         }
-        block += 16;
-    }
+    };
+    for (; end - block >= 64; block += 64)
+        hand_out(block, newlines16(block) | newlines16(block + 16) << 16 | newlines16(block + 32) << 32 |
+                            newlines16(block + 48) << 48);
+    for (; end - block >= 16; block += 16) hand_out(block, newlines16(block));
 #endif
     for (const char* nl; (nl = find_byte(block, end, '\n')) != end; block = nl + 1) {
         im.line(std::string_view(pos, static_cast<std::size_t>(nl - pos)));

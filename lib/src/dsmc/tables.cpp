@@ -13,7 +13,9 @@
 namespace opskit::dsmc::detail {
 namespace {
 
-bool contains(std::string_view s, std::string_view needle) noexcept { return s.find(needle) != std::string_view::npos; }
+/// Whether `needle` is in `s`: find_text, inline, since string_view::find paid a memchr call
+/// per candidate first byte on every line a header test looks at.
+bool contains(std::string_view s, std::string_view needle) noexcept { return find_text(s, needle) != std::string_view::npos; }
 
 /// A number with an optional unit (attached or as the next token) taken from `rest`.
 struct Quantity {
@@ -24,62 +26,70 @@ struct Quantity {
     std::uint64_t value = 0;
 };
 
-bool read_quantity(std::string_view& rest, Quantity& q) {
-    std::string_view after;
-    const std::string_view start = trim_left(rest);
-    const std::string_view tok = next_token(start, after);
-    if (tok.empty() || !is_digit(tok[0])) return false;
+/// The quantity whose number is token `i` of `toks` (`n` of them), its unit attached or the
+/// next token; `i` is moved past what it used.
+bool read_quantity(const std::string_view* toks, std::size_t n, std::size_t& i, Quantity& q) {
+    const std::string_view tok = toks[i];
+    if (!is_digit(tok[0])) return false;
     std::size_t used = 0;
     auto d = read_decimal(tok, used);
     if (!d) return false;
     std::string_view unit = tok.substr(used);
-    std::size_t end = tok.size();
+    std::string_view last = tok;  // the token the quantity ends with
     int power = 0;
     if (unit.empty()) {
-        std::string_view after2;
-        const std::string_view next = next_token(after, after2);
-        if (!next.empty() && (power = unit_power(next)) >= 0) {
-            unit = next;
-            end = static_cast<std::size_t>(next.data() + next.size() - start.data());
-            after = after2;
+        if (i + 1 < n && (power = unit_power(toks[i + 1])) >= 0) {
+            unit = last = toks[i + 1];
         } else {
             power = 0;
         }
     } else if ((power = unit_power(unit)) < 0) {
         return false;
     }
-    q.raw = start.substr(0, end);
+    q.raw = std::string_view(tok.data(), static_cast<std::size_t>(last.data() + last.size() - tok.data()));
     q.has_unit = !unit.empty();
     q.integral = d->frac_digits == 0;
     q.value = d->digits;
     // What parse_bytes(q.raw) reads: the same number (a unit token never starts with a
     // digit, so the number cannot run on into it) and the same unit, without reading them again.
     q.bytes = bytes_of(*d, power);
-    rest = after;
+    i = last == tok ? i + 1 : i + 2;
     return true;
 }
 
-/// Finds `date time` in `rest`, collecting the tokens before it in `pre`.
-bool split_at_datetime(std::string_view body, std::string_view& pre, std::string_view& date_raw, Date& date,
-                       TimeOfDay& time, std::string_view& after) {
+/// Whether `s` can start with a date: one to four digits and a `/`, `-` or `.`, as every date
+/// read_date reads does. Most tokens of a row are sizes (`4,743`, `72,191`), which this turns
+/// away before the date readers try each of their shapes.
+bool may_start_date(std::string_view s) noexcept {
+    std::size_t i = 0;
+    while (i < s.size() && i < 4 && is_digit(s[i])) ++i;
+    return i > 0 && i < s.size() && (s[i] == '/' || s[i] == '-' || s[i] == '.');
+}
+
+/// A row split at its `date time`: the tokens before it (at most seven: the date is one of
+/// the first eight tokens), kept so they are not split again, and what follows it.
+struct RowSplit {
+    std::array<std::string_view, 8> pre;
+    std::size_t npre = 0;
+    std::string_view date_raw;
+    Date date;
+    TimeOfDay time;
+    std::string_view after;
+};
+
+/// Finds `date time` in `body`, collecting the tokens before it.
+bool split_at_datetime(std::string_view body, RowSplit& out) {
     std::string_view rest = body;
     for (int guard = 0; guard < 8; ++guard) {
-        std::string_view next;
-        const std::string_view tok = next_token(rest, next);
-        if (tok.empty()) return false;
-        Date d;
-        TimeOfDay t;
+        const std::string_view from = trim_left(rest);
+        if (from.empty()) return false;
         std::size_t used = 0;
-        if (is_digit(tok[0]) && read_datetime(trim_left(rest), used, d, t)) {
-            const std::string_view from = trim_left(rest);
-            pre = body.substr(0, static_cast<std::size_t>(from.data() - body.data()));
-            date_raw = from.substr(0, used);
-            date = d;
-            time = t;
-            after = from.substr(used);
+        if (is_digit(from[0]) && may_start_date(from) && read_datetime(from, used, out.date, out.time)) {
+            out.date_raw = from.substr(0, used);
+            out.after = from.substr(used);
             return true;
         }
-        rest = next;
+        out.pre[out.npre++] = next_token(from, rest);
     }
     return false;
 }
@@ -92,27 +102,20 @@ void set_active(std::string_view tok, TableRow& row) {
 // Strings of `row` are assigned in place, never built and moved in: the parser reuses its
 // rows, and assignment keeps the capacity they grew to, so a row costs no allocation.
 bool parse_sized_row(std::string_view kind, std::string_view body, TableRow& row) {
-    std::string_view pre, date_raw, after;
-    Date date;
-    TimeOfDay time;
-    if (!split_at_datetime(body, pre, date_raw, date, time, after)) return false;
+    RowSplit split;
+    if (!split_at_datetime(body, split)) return false;
     std::array<Quantity, 4> qs;
     std::size_t nq = 0;
-    std::string_view rest = pre;
-    while (nq < qs.size()) {
-        rest = trim_left(rest);
-        if (rest.empty()) break;
-        if (!read_quantity(rest, qs[nq])) {
-            std::string_view r2;
-            const std::string_view tok = next_token(rest, r2);
+    std::size_t t = 0;  // the next token of split.pre
+    while (nq < qs.size() && t < split.npre) {
+        if (!read_quantity(split.pre.data(), split.npre, t, qs[nq])) {
             if (!row.fs_type.empty()) return false;  // two non-numeric columns: not a row
-            row.fs_type.assign(tok);
-            rest = r2;
+            row.fs_type.assign(split.pre[t++]);
             continue;
         }
         ++nq;
     }
-    if (!trim(rest).empty() || nq == 0) return false;
+    if (t < split.npre || nq == 0) return false;
     std::size_t qi = 0;
     const bool image = kind == "query_image";
     // A leading unitless integer followed by more sizes is an index column.
@@ -126,8 +129,9 @@ bool parse_sized_row(std::string_view kind, std::string_view body, TableRow& row
         row.stored_size_raw.assign(qs[qi + 1].raw);
         row.stored_size_bytes = qs[qi + 1].bytes;
     }
-    assign_iso(row.date, date, time);
-    row.date_raw.assign(date_raw);
+    assign_iso(row.date, split.date, split.time);
+    row.date_raw.assign(split.date_raw);
+    const std::string_view after = split.after;
     std::string_view r;
     if (kind == "query_archive") {
         row.name.assign(next_token(after, r));
@@ -230,10 +234,34 @@ std::string_view table_kind_of_header(std::string_view body) noexcept {
     return {};
 }
 
+namespace {
+
+/// 0x80 in each byte of `x` that is zero, else 0; exact per byte (no carry crosses bytes).
+std::uint64_t zero_bytes(std::uint64_t x) noexcept {
+    constexpr std::uint64_t kLow7 = 0x7F7F7F7F7F7F7F7FULL;
+    return ~(((x & kLow7) + kLow7) | x) & ~kLow7;
+}
+
+/// Whether the eight bytes at `p` are all `-`, space or TAB. A ruler runs to the width of its
+/// table (some fifty to a hundred bytes) and every line in a table is tested, so its bytes
+/// are tested a word at a time.
+bool ruler_word(const char* p) noexcept {
+    constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+    std::uint64_t w = 0;
+    std::memcpy(&w, p, sizeof w);
+    const std::uint64_t ok = zero_bytes(w ^ (kOnes * '-')) | zero_bytes(w ^ (kOnes * ' ')) | zero_bytes(w ^ (kOnes * '\t'));
+    return ok == kOnes * 0x80;
+}
+
+}  // namespace
+
 bool is_ruler(std::string_view body) noexcept {
     if (body.size() < 3 || body[0] != '-') return false;
-    for (char c : body)
-        if (c != '-' && c != ' ' && c != '\t') return false;
+    std::size_t i = 0;
+    for (; i + 8 <= body.size(); i += 8)
+        if (!ruler_word(body.data() + i)) return false;
+    for (; i < body.size(); ++i)
+        if (body[i] != '-' && body[i] != ' ' && body[i] != '\t') return false;
     return true;
 }
 
