@@ -93,7 +93,8 @@ void append_scalar(std::string& out, const Json& v) {
     case Json::value_t::array: out += "[]"; break;
     case Json::value_t::number_integer: append_integer(out, v.get<std::int64_t>()); break;
     case Json::value_t::number_unsigned: append_integer(out, v.get<std::uint64_t>()); break;
-    default: out += v.dump(); break;  // floats (and NaN as null), as the JSON output spells them
+    case Json::value_t::number_float: append_yaml_double(out, v.get<double>()); break;
+    default: out += v.dump(); break;
     }
 }
 
@@ -140,6 +141,11 @@ void append_block(std::string& out, const Json& v, int indent, bool first_inline
 }
 
 }  // namespace
+
+void append_yaml_string(std::string& out, std::string_view s) { append_text(out, s); }
+
+// As the JSON output spells it (NaN and infinities as null).
+void append_yaml_double(std::string& out, double value) { out += Json(value).dump(); }
 
 void append_yaml(std::string& out, const Json& value) {
     if (is_block(value)) {

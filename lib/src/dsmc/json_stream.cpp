@@ -1,6 +1,7 @@
 // RapidJSON record writers for the streaming `bkctl parse` output (see json_stream.hpp). The
-// summary and row objects have keys that vary per record; they are gathered into a small
-// array and sorted, so the output order matches the whole-report document's.
+// summary and row objects have keys that vary per record: a summary's are walked in an
+// order sorted once, a row's come sorted from row_members, so the output order matches the
+// whole-report document's.
 #include "dsmc/json_stream.hpp"
 
 #include <algorithm>
@@ -8,13 +9,22 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 #include <vector>
 
 #include "dsmc/labels.hpp"
+#include "dsmc/row_members.hpp"
+#include "dsmc/yaml_writer.hpp"
 #include "summary_fields.hpp"
 
 namespace opskit::dsmc::detail {
 namespace {
+
+// The YAML writer gets text and keys as they are: its own rules quote them and decide what
+// becomes of invalid UTF-8 (the escape \uFFFD, where JSON has the character), and it spells
+// a NaN or an infinity as the whole-report document does, where RapidJSON has no spelling.
+template <typename W>
+constexpr bool kYaml = std::is_same_v<W, YamlWriter>;
 
 /// Appends `s` to `out` with every invalid UTF-8 sequence replaced by U+FFFD.
 void clean_utf8(std::string_view s, std::string& out) {
@@ -69,7 +79,7 @@ void str_or_null(W& w, const std::string& s) {
 
 template <typename W>
 void real(W& w, double v) {
-    if (std::isfinite(v)) w.Double(v);
+    if (kYaml<W> || std::isfinite(v)) w.Double(v);
     else w.Null();
 }
 
@@ -80,15 +90,19 @@ void real(W& w, double v) {
 // a key. Keys taken from the input (unknown summary labels) go through write_string.
 template <typename W>
 void key(W& w, std::string_view k) {
-    char quoted[64];
-    if (k.size() + 2 > sizeof quoted) {
-        w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
-        return;
+    if constexpr (kYaml<W>) {
+        w.Key(k);
+    } else {
+        char quoted[64];
+        if (k.size() + 2 > sizeof quoted) {
+            w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
+            return;
+        }
+        quoted[0] = '"';
+        std::memcpy(quoted + 1, k.data(), k.size());
+        quoted[k.size() + 1] = '"';
+        w.RawValue(quoted, k.size() + 2, rapidjson::kStringType);
     }
-    quoted[0] = '"';
-    std::memcpy(quoted + 1, k.data(), k.size());
-    quoted[k.size() + 1] = '"';
-    w.RawValue(quoted, k.size() + 2, rapidjson::kStringType);
 }
 
 template <typename W>
@@ -136,26 +150,19 @@ const std::vector<SummaryKey>& summary_keys() {
     return keys;
 }
 
-/// One value of a table row object.
-struct RowValue {
-    enum Type { null, string, u64, i64, boolean } type = null;
-    std::string_view s;
-    std::uint64_t u = 0;
-    std::int64_t i = 0;
-    bool b = false;
-};
-
 }  // namespace
 
 template <typename W>
 void write_string(W& w, std::string_view s) {
-    if (is_ascii(s)) {
+    if constexpr (kYaml<W>) {
+        w.String(s);
+    } else if (is_ascii(s)) {
         w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-        return;
+    } else {
+        thread_local std::string clean;
+        clean_utf8(s, clean);
+        w.String(clean.data(), static_cast<rapidjson::SizeType>(clean.size()));
     }
-    thread_local std::string clean;
-    clean_utf8(s, clean);
-    w.String(clean.data(), static_cast<rapidjson::SizeType>(clean.size()));
 }
 
 template <typename W>
@@ -256,73 +263,26 @@ void write_summary(W& w, const Summary& s, const char* kind) {
 
 template <typename W>
 void write_row(W& w, const Table& t, const TableRow& r, const char* kind) {
-    // The same keys row_json (json.cpp) sets, later ones replacing earlier ones.
-    thread_local std::vector<std::pair<std::string_view, RowValue>> kv;
-    kv.clear();
-    auto str = [&](std::string_view k, std::string_view v) { kv.push_back({k, {RowValue::string, v}}); };
-    auto str_null = [&](std::string_view k, std::string_view v) {
-        kv.push_back({k, v.empty() ? RowValue{} : RowValue{RowValue::string, v}});
-    };
-    auto u64 = [&](std::string_view k, const std::optional<std::uint64_t>& v) {
-        RowValue x;
-        if (v) x.type = RowValue::u64, x.u = *v;
-        kv.push_back({k, x});
-    };
-    auto i64 = [&](std::string_view k, const std::optional<int>& v) {
-        RowValue x;
-        if (v) x.type = RowValue::i64, x.i = *v;
-        kv.push_back({k, x});
-    };
-    const std::string& tk = t.kind;
-    if (tk != "query_session") {
-        if (tk == "query_filespace") {
-            i64("index", r.index);
-            str_null("last_incr_date", r.date);
-            str("last_incr_date_raw", r.date_raw);
-            str_null("fs_type", r.fs_type);
-        } else {
-            u64("size_bytes", r.size_bytes);
-            str("size_raw", r.size_raw);
-            if (tk == "query_image") {
-                i64("index", r.index);
-                u64("stored_size_bytes", r.stored_size_bytes);
-                str("stored_size_raw", r.stored_size_raw);
-                str_null("fs_type", r.fs_type);
-            }
-            const bool archive = tk == "query_archive";
-            str_null(archive ? "archive_date" : "backup_date", r.date);
-            str(archive ? "archive_date_raw" : "backup_date_raw", r.date_raw);
-            if (archive) {
-                str_null("expires", r.expires);
-                str("description", r.description);
-            } else {
-                str_null("mgmt_class", r.mgmt_class);
-                RowValue a;
-                if (r.active) a.type = RowValue::boolean, a.b = *r.active;
-                kv.push_back({"active", a});
-            }
-        }
-        str("name", r.name);
-    }
-    for (const auto& [k, v] : r.fields) str(k, v);
-    kv.push_back({"line", {RowValue::i64, {}, 0, r.line}});
-    std::stable_sort(kv.begin(), kv.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    thread_local std::vector<RowMember> members;
+    row_members(t, r, members);
     begin(w, kind);
     if (kind != nullptr) {
         key(w, "table"), write_string(w, t.kind);
         key(w, "table_line"), w.Int(t.line);
     }
-    for (std::size_t i = 0; i < kv.size(); ++i) {
-        if (i + 1 < kv.size() && kv[i + 1].first == kv[i].first) continue;  // a later value wins
-        if (kind != nullptr && (kv[i].first == "kind" || kv[i].first == "table" || kv[i].first == "table_line")) continue;
-        write_string(w, kv[i].first);
-        const RowValue& v = kv[i].second;
-        switch (v.type) {
-        case RowValue::null: w.Null(); break;
-        case RowValue::string: write_string(w, v.s); break;
-        case RowValue::u64: w.Uint64(v.u); break;
-        case RowValue::i64: w.Int64(v.i); break;
-        case RowValue::boolean: w.Bool(v.b); break;
+    for (const RowMember& m : members) {
+        if (m.schema) {
+            key(w, m.key);
+        } else {
+            if (kind != nullptr && (m.key == "kind" || m.key == "table" || m.key == "table_line")) continue;
+            write_string(w, m.key);
+        }
+        switch (m.type) {
+        case RowMember::null: w.Null(); break;
+        case RowMember::string: write_string(w, m.s); break;
+        case RowMember::u64: w.Uint64(m.u); break;
+        case RowMember::i64: w.Int64(m.i); break;
+        case RowMember::boolean: w.Bool(m.b); break;
         }
     }
     w.EndObject();
@@ -354,6 +314,7 @@ void write_table_head(W& w, const Table& t, const char* kind) {
     template void write_string(W&, std::string_view);
 OPSKIT_DSMC_INSTANTIATE(CompactWriter)
 OPSKIT_DSMC_INSTANTIATE(PrettyWriter)
+OPSKIT_DSMC_INSTANTIATE(YamlWriter)
 #undef OPSKIT_DSMC_INSTANTIATE
 
 }  // namespace opskit::dsmc::detail

@@ -1,7 +1,8 @@
-// The `bkctl parse` JSON records written straight from the parser's structs with RapidJSON's
-// SAX writer: no DOM per record, so a multi-gigabyte log prints at the speed it parses.
-// Keys come out in the order nlohmann's sorted objects give the whole-report document
-// (to_json in json.cpp), so both paths print the same document.
+// The `bkctl parse` records written straight from the parser's structs with RapidJSON's SAX
+// writer (json, jsonl) or the YamlWriter that takes the same calls (yaml): no DOM per record,
+// so a multi-gigabyte log prints at the speed it parses. Keys come out in the order
+// nlohmann's sorted objects give the whole-report document (to_json in json.cpp), so both
+// paths print the same document.
 #pragma once
 
 // SSE2 lets the writer copy runs of plain characters 16 at a time (every x86-64 has it).
@@ -14,6 +15,7 @@
 
 #include <string>
 
+#include "dsmc/yaml_writer.hpp"
 #include "opskit/dsmc/stream.hpp"
 
 namespace opskit::dsmc::detail {
@@ -40,19 +42,27 @@ template <typename W> void write_string(W& w, std::string_view s);
 
 extern template void write_session(CompactWriter&, const Session&, const char*);
 extern template void write_session(PrettyWriter&, const Session&, const char*);
+extern template void write_session(YamlWriter&, const Session&, const char*);
 extern template void write_message(CompactWriter&, const Message&, const char*);
 extern template void write_message(PrettyWriter&, const Message&, const char*);
+extern template void write_message(YamlWriter&, const Message&, const char*);
 extern template void write_summary(CompactWriter&, const Summary&, const char*);
 extern template void write_summary(PrettyWriter&, const Summary&, const char*);
+extern template void write_summary(YamlWriter&, const Summary&, const char*);
 extern template void write_row(CompactWriter&, const Table&, const TableRow&, const char*);
 extern template void write_row(PrettyWriter&, const Table&, const TableRow&, const char*);
+extern template void write_row(YamlWriter&, const Table&, const TableRow&, const char*);
 extern template void write_table_head(CompactWriter&, const Table&, const char*);
 extern template void write_table_head(PrettyWriter&, const Table&, const char*);
+extern template void write_table_head(YamlWriter&, const Table&, const char*);
 extern template void write_severity(CompactWriter&, const std::optional<Severity>&);
 extern template void write_severity(PrettyWriter&, const std::optional<Severity>&);
+extern template void write_severity(YamlWriter&, const std::optional<Severity>&);
 extern template void write_return_code(CompactWriter&, const std::optional<int>&);
 extern template void write_return_code(PrettyWriter&, const std::optional<int>&);
+extern template void write_return_code(YamlWriter&, const std::optional<int>&);
 extern template void write_string(CompactWriter&, std::string_view);
 extern template void write_string(PrettyWriter&, std::string_view);
+extern template void write_string(YamlWriter&, std::string_view);
 
 }  // namespace opskit::dsmc::detail

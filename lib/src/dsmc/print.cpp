@@ -10,6 +10,7 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -167,49 +168,88 @@ private:
     CompactWriter m_w;
 };
 
-// ----------------------------------------------------------------------------------- json
+// ------------------------------------------------------------------------ json and yaml
+
+/// The four arrays of a document, each spilled to its own temporary file while the input
+/// is read and copied into the document, in key order, at the end.
+class Spill {
+public:
+    Spill() {
+        for (auto& p : m_parts) p.file = temporary();
+    }
+    /// Where the next record of array `i` is rendered.
+    std::string& rec(Part i) { return m_parts[i].rec; }
+    FdOut& file(Part i) { return *m_parts[i].file; }
+    /// Redacts rec(i) and appends it to the array's file.
+    void flush(Part i) { emit(m_parts[i].rec, *m_parts[i].file); }
+    /// Copies array `i` to `out` after its key (`name:`); false, with nothing written, if
+    /// it has no records.
+    bool copy_section(Part i, FdOut& out) {
+        FdOut& f = *m_parts[i].file;
+        if (f.size() == 0) return false;
+        out.write(std::string(kPartNames[i]) + ":\n");
+        f.copy_to(out, 0, 0);
+        return true;
+    }
+
+private:
+    struct PartState {
+        std::unique_ptr<FdOut> file;
+        std::string rec;
+    };
+    std::array<PartState, kParts> m_parts;
+};
+
+/// The records of the json and yaml documents: each written by the record writers into
+/// the writer `W` of its array, which keeps its place in the array from record to record.
+template <typename W>
+class RecordSink : public Sink {
+public:
+    void on_session(const Session& s) override { write_session(writer(kSessions), s), written(kSessions); }
+    void on_message(const Message& m) override { write_message(writer(kMessages), m), written(kMessages); }
+    void on_summary(const Summary& s) override { write_summary(writer(kSummaries), s), written(kSummaries); }
+    void on_table_begin(const Table& t) override { write_table_head(writer(kTables), t), written(kTables); }
+    void on_table_row(const Table& t, const TableRow& r) override { write_row(writer(kTables), t, r), written(kTables); }
+    void on_table_end(const Table&) override {
+        W& w = writer(kTables);
+        w.EndArray();
+        w.EndObject();
+        written(kTables);
+    }
+
+protected:
+    virtual W& writer(Part i) = 0;
+    /// A record (or its part) is in writer(i)'s output.
+    virtual void written(Part i) = 0;
+};
 
 /// Each array is written by its own PrettyWriter as the document `{"name": [ … ]}`, whose
 /// text between the outer braces is exactly the member of the whole document.
-class JsonSink : public Sink {
+class JsonSink : public RecordSink<PrettyWriter> {
 public:
     explicit JsonSink(FdOut& out) : m_out(out) {
         for (std::size_t i = 0; i < kParts; ++i) {
-            auto& p = m_parts[i];
-            p.file = temporary();
-            p.w = std::make_unique<PrettyWriter>(p.buf);
-            p.w->SetIndent(' ', 2);
-            p.w->StartObject();
-            p.w->Key(kPartNames[i]);
-            p.w->StartArray();
-            emit(p.buf, p.rec, *p.file);
+            auto& w = m_w[i];
+            w = std::make_unique<PrettyWriter>(m_buf[i]);
+            w->SetIndent(' ', 2);
+            w->StartObject();
+            w->Key(kPartNames[i]);
+            w->StartArray();
+            written(static_cast<Part>(i));
         }
     }
 
-    void on_session(const Session& s) override { part(kSessions, [&](PrettyWriter& w) { write_session(w, s); }); }
-    void on_message(const Message& m) override { part(kMessages, [&](PrettyWriter& w) { write_message(w, m); }); }
-    void on_summary(const Summary& s) override { part(kSummaries, [&](PrettyWriter& w) { write_summary(w, s); }); }
-    void on_table_begin(const Table& t) override { part(kTables, [&](PrettyWriter& w) { write_table_head(w, t); }); }
-    void on_table_row(const Table& t, const TableRow& r) override {
-        part(kTables, [&](PrettyWriter& w) { write_row(w, t, r); });
-    }
-    void on_table_end(const Table&) override {
-        part(kTables, [&](PrettyWriter& w) {
-            w.EndArray();
-            w.EndObject();
-        });
-    }
     void on_end(const Totals& t) override {
-        for (auto& p : m_parts) {
-            p.w->EndArray();
-            p.w->EndObject();
-            emit(p.buf, p.rec, *p.file);
+        for (std::size_t i = 0; i < kParts; ++i) {
+            m_w[i]->EndArray();
+            m_w[i]->EndObject();
+            written(static_cast<Part>(i));
         }
         std::string head = "{\n  \"highest_severity\": ";
         head += t.highest_severity ? "\"" + severity_text(t.highest_severity) + "\"" : "null";
         head += ",\n  \"lines\": " + std::to_string(t.lines) + ",\n";
         m_out.write(head);
-        auto member = [&](Part i) { m_parts[i].file->copy_to(m_out, 2, 2); };  // drop "{\n" and "\n}"
+        auto member = [&](Part i) { m_spill.file(i).copy_to(m_out, 2, 2); };  // drop "{\n" and "\n}"
         member(kMessages);
         m_out.write(",\n  \"return_code\": " + (t.return_code ? std::to_string(*t.return_code) : std::string("null")) + ",\n");
         member(kSessions);
@@ -222,38 +262,49 @@ public:
     }
 
 private:
-    struct PartState {
-        std::unique_ptr<FdOut> file;
-        std::string rec;
-        Buffer buf;
-        std::unique_ptr<PrettyWriter> w;
-    };
-    template <typename F>
-    void part(Part i, F&& write) {
-        PartState& p = m_parts[i];
-        write(*p.w);
-        emit(p.buf, p.rec, *p.file);
-    }
+    PrettyWriter& writer(Part i) override { return *m_w[i]; }
+    void written(Part i) override { emit(m_buf[i], m_spill.rec(i), m_spill.file(i)); }
+
     FdOut& m_out;
-    std::array<PartState, kParts> m_parts;
+    Spill m_spill;
+    std::array<Buffer, kParts> m_buf;
+    std::array<std::unique_ptr<PrettyWriter>, kParts> m_w;
 };
 
-// -------------------------------------------------------------------------- yaml and table
-
-/// Prefixes the first line of `block` with `first` and the others with `rest`.
-void indent_item(std::string_view block, std::string_view first, std::string_view rest, std::string& out) {
-    bool start = true;
-    std::size_t i = 0;
-    while (i < block.size()) {
-        const auto nl = block.find('\n', i);
-        const std::size_t end = nl == std::string_view::npos ? block.size() : nl;
-        out.append(start ? first : rest);
-        out.append(block.substr(i, end - i));
-        out.push_back('\n');
-        start = false;
-        i = end + 1;
+/// The yaml document: the same records, written by a YAML writer per array.
+class YamlSink : public RecordSink<YamlWriter> {
+public:
+    explicit YamlSink(FdOut& out) : m_out(out) {
+        m_w.reserve(kParts);
+        for (std::size_t i = 0; i < kParts; ++i) m_w.emplace_back(m_spill.rec(static_cast<Part>(i)), 2);
     }
-}
+
+    void on_end(const Totals& t) override {
+        const Json severity = t.highest_severity ? Json(severity_text(t.highest_severity)) : Json(nullptr);
+        const Json rc = t.return_code ? Json(*t.return_code) : Json(nullptr);
+        m_out.write(to_yaml(Json::object({{"highest_severity", severity}, {"lines", t.lines}})));
+        section(kMessages);
+        m_out.write(to_yaml(Json::object({{"return_code", rc}})));
+        section(kSessions);
+        section(kSummaries);
+        section(kTables);
+        m_out.write(to_yaml(Json::object({{"verdict", t.verdict}})));
+        m_out.flush();
+    }
+
+private:
+    YamlWriter& writer(Part i) override { return m_w[i]; }
+    void written(Part i) override { m_spill.flush(i); }
+    void section(Part i) {
+        if (!m_spill.copy_section(i, m_out)) m_out.write(std::string(kPartNames[i]) + ": []\n");
+    }
+
+    FdOut& m_out;
+    Spill m_spill;
+    std::vector<YamlWriter> m_w;  ///< by Part, each writing into the array's rec()
+};
+
+// ---------------------------------------------------------------------------------- table
 
 /// What the table printer shows for a scalar (output.cpp's scalar_text).
 std::string scalar(const Json& v) {
@@ -275,87 +326,51 @@ void table_item(const Json& obj, std::string& out) {
     }
 }
 
-/// The yaml and table documents: the same four arrays, spilled the same way.
-class TextSink : public Sink {
+/// The table view's document (to_table_view), one record at a time.
+class TableSink : public Sink {
 public:
-    TextSink(FdOut& out, bool yaml) : m_out(out), m_yaml(yaml) {
-        for (auto& p : m_parts) p.file = temporary();
-    }
+    explicit TableSink(FdOut& out) : m_out(out) {}
 
     void on_session(const Session& s) override {
-        if (m_yaml) yaml_item(kSessions, to_json(s));
-        else table_item(session_view(s), add(kSessions));
-        flush(kSessions);
+        table_item(session_view(s), m_spill.rec(kSessions));
+        m_spill.flush(kSessions);
     }
     void on_message(const Message& m) override {
-        if (m_yaml) yaml_item(kMessages, to_json(m));
-        else table_item(message_view(m), add(kMessages));
-        flush(kMessages);
+        table_item(message_view(m), m_spill.rec(kMessages));
+        m_spill.flush(kMessages);
     }
     void on_summary(const Summary& s) override {
-        if (m_yaml) yaml_item(kSummaries, to_json(s));
-        else table_item(summary_view(s), add(kSummaries));
-        flush(kSummaries);
+        table_item(summary_view(s), m_spill.rec(kSummaries));
+        m_spill.flush(kSummaries);
     }
     void on_table_begin(const Table& t) override {
-        std::string& rec = add(kTables);
-        if (m_yaml) indent_item(to_yaml(Json::object({{"kind", t.kind}, {"line", t.line}})), "  - ", "    ", rec);
-        else rec.append("  - kind: ").append(t.kind).append("\n    rows: ");
+        m_spill.rec(kTables).append("  - kind: ").append(t.kind).append("\n    rows: ");
         m_rows = 0;
-        flush(kTables);
+        m_spill.flush(kTables);
     }
     void on_table_row(const Table& t, const TableRow& r) override {
-        std::string& rec = m_parts[kTables].rec;
-        if (m_yaml) {
-            if (m_rows == 0) rec.append("    rows:\n");
-            indent_item(to_yaml(to_json(t, r)), "      - ", "        ", rec);
-        } else {
-            if (m_rows > 0) rec.push_back(',');
-            rec.append(row_view(t, r));
-        }
+        std::string& out = m_spill.rec(kTables);
+        if (m_rows > 0) out.push_back(',');
+        out.append(row_view(t, r));
         ++m_rows;
-        flush(kTables);
+        m_spill.flush(kTables);
     }
     void on_table_end(const Table&) override {
-        std::string& rec = m_parts[kTables].rec;
-        if (m_yaml) {
-            if (m_rows == 0) rec.append("    rows: []\n");  // as the YAML writer puts an empty sequence
-        } else {
-            rec.append(m_rows == 0 ? "-\n" : "\n");
-        }
-        flush(kTables);
+        m_spill.rec(kTables).append(m_rows == 0 ? "-\n" : "\n");
+        m_spill.flush(kTables);
     }
     void on_end(const Totals& t) override {
-        const Json severity = t.highest_severity ? Json(severity_text(t.highest_severity)) : Json(nullptr);
-        const Json rc = t.return_code ? Json(*t.return_code) : Json(nullptr);
-        if (m_yaml) {
-            m_out.write(to_yaml(Json::object({{"highest_severity", severity}, {"lines", t.lines}})));
-            section(kMessages);
-            m_out.write(to_yaml(Json::object({{"return_code", rc}})));
-            section(kSessions);
-            section(kSummaries);
-            section(kTables);
-            m_out.write(to_yaml(Json::object({{"verdict", t.verdict}})));
-        } else {
-            scalar_line("highest_severity", severity);
-            section(kMessages);
-            scalar_line("return_code", rc);
-            section(kSessions);
-            section(kSummaries);
-            section(kTables);
-            scalar_line("verdict", t.verdict);
-        }
+        scalar_line("highest_severity", t.highest_severity ? Json(severity_text(t.highest_severity)) : Json(nullptr));
+        section(kMessages);
+        scalar_line("return_code", t.return_code ? Json(*t.return_code) : Json(nullptr));
+        section(kSessions);
+        section(kSummaries);
+        section(kTables);
+        scalar_line("verdict", t.verdict);
         m_out.flush();
     }
 
 private:
-    struct PartState {
-        std::unique_ptr<FdOut> file;
-        std::string rec;
-    };
-    std::string& add(Part i) { return m_parts[i].rec; }
-    void flush(Part i) { emit(m_parts[i].rec, *m_parts[i].file); }
-    void yaml_item(Part i, const Json& j) { indent_item(to_yaml(j), "  - ", "    ", m_parts[i].rec); }
     /// `key: value` at the top level of the table layout, whose widest key is highest_severity.
     void scalar_line(std::string_view key, const Json& v) {
         constexpr std::size_t kWidth = 16;
@@ -365,19 +380,11 @@ private:
         m_out.write(line);
     }
     void section(Part i) {
-        const std::string_view name = kPartNames[i];
-        FdOut& f = *m_parts[i].file;
-        if (f.size() == 0) {
-            if (m_yaml) m_out.write(std::string(name) + ": []\n");
-            else scalar_line(name, Json(nullptr));
-            return;
-        }
-        m_out.write(std::string(name) + ":\n");
-        f.copy_to(m_out, 0, 0);
+        if (!m_spill.copy_section(i, m_out)) scalar_line(kPartNames[i], Json(nullptr));
     }
+
     FdOut& m_out;
-    bool m_yaml;
-    std::array<PartState, kParts> m_parts;
+    Spill m_spill;
     std::size_t m_rows = 0;
 };
 
@@ -396,9 +403,13 @@ void print_parse(std::string_view path, OutputFormat format, int fd) {
         parse_stream(path, sink);
         break;
     }
-    case OutputFormat::yaml:
+    case OutputFormat::yaml: {
+        YamlSink sink(out);
+        parse_stream(path, sink);
+        break;
+    }
     case OutputFormat::table: {
-        TextSink sink(out, format == OutputFormat::yaml);
+        TableSink sink(out);
         parse_stream(path, sink);
         break;
     }
