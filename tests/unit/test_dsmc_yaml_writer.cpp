@@ -3,6 +3,9 @@
 // to_yaml prints for that value as an item of a top-level list, whatever the value holds.
 #include <catch2/catch.hpp>
 
+#include <cstdint>
+#include <cstring>
+#include <random>
 #include <string>
 
 #include "dsmc/yaml_writer.hpp"
@@ -90,6 +93,20 @@ TEST_CASE("dsmc yaml writer: prints what to_yaml prints, as a list item", "[dsmc
         CHECK(written(v, 2) == item(v, 2));
         CHECK(written(v, 6) == item(v, 6));
         CHECK(written(v, 2, true) == item(v, 2));  // a string where a key is due is the key
+    }
+}
+
+TEST_CASE("dsmc yaml writer: doubles as the JSON output spells them", "[dsmc][yaml]") {
+    std::mt19937_64 random(20240913);
+    for (int i = 0; i < 4000; ++i) {
+        const std::uint64_t bits = random();
+        double v = 0;
+        std::memcpy(&v, &bits, sizeof v);  // any double, NaN and infinities included
+        if (i % 2 == 1) v = static_cast<double>(bits % 100000000) / 100.0;  // figures as dsmc prints them
+        std::string out;
+        YamlWriter w(out, 2);
+        w.Double(v);
+        CHECK(out == "  - " + Json(v).dump() + "\n");
     }
 }
 

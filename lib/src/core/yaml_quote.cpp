@@ -6,6 +6,8 @@
 
 #include <array>
 
+#include "core/byte_words.hpp"
+
 namespace opskit::detail {
 namespace {
 
@@ -47,9 +49,36 @@ bool starts_like_number(std::string_view s) noexcept {
     if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
     if (i < s.size() && s[i] == '.') ++i;
     if (i >= s.size() || !is_digit(s[i])) return false;
-    for (++i; i < s.size(); ++i)
+    for (++i; i + 8 <= s.size(); i += 8) {
+        const std::uint64_t w = words::load(s.data() + i);
+        if (words::any_equal(w, '\n') | words::any_equal(w, '\r')) return false;
+    }
+    for (; i < s.size(); ++i)
         if (s[i] == '\n' || s[i] == '\r') return false;
     return true;
+}
+
+/// `: ` would start a mapping value and ` #` a comment anywhere in the text. Only the
+/// neighbours of a ':' or '#' matter, and most text has neither: words without one are
+/// passed over whole.
+bool has_value_or_comment_mark(std::string_view s) noexcept {
+    const std::size_t n = s.size();
+    for (std::size_t i = 0; i < n;) {
+        std::size_t end = n;
+        if (i + 8 <= n) {
+            const std::uint64_t w = words::load(s.data() + i);
+            if (!(words::any_equal(w, ':') | words::any_equal(w, '#'))) {
+                i += 8;
+                continue;
+            }
+            end = i + 8;
+        }
+        for (; i < end; ++i) {
+            if (s[i] == ':' && i + 1 < n && is_space(s[i + 1])) return true;
+            if (s[i] == '#' && i > 0 && is_space(s[i - 1])) return true;
+        }
+    }
+    return false;
 }
 
 }  // namespace
@@ -59,14 +88,7 @@ bool yaml_needs_quotes(std::string_view s) noexcept {
     const char first = s.front();
     const char last = s.back();
     if (is_space(first) || is_leading_indicator(first) || is_space(last) || last == ':') return true;
-    if (is_reserved_word(s) || starts_like_number(s)) return true;
-    // `: ` would start a mapping value and ` #` a comment anywhere in the text.
-    for (std::size_t i = 0; i + 1 < s.size(); ++i) {
-        const char c = s[i];
-        const char next = s[i + 1];
-        if ((c == ':' && is_space(next)) || (is_space(c) && next == '#')) return true;
-    }
-    return false;
+    return is_reserved_word(s) || starts_like_number(s) || has_value_or_comment_mark(s);
 }
 
 }  // namespace opskit::detail

@@ -6,9 +6,12 @@
 // YAML stays with yaml-cpp (config files); the unit tests load what this writes with it.
 #include "core/yaml_write.hpp"
 
+#include <array>
 #include <charconv>
+#include <cmath>
 #include <cstdint>
 
+#include "core/byte_words.hpp"
 #include "core/yaml_quote.hpp"
 #include "opskit/core/utf8.hpp"
 
@@ -17,25 +20,54 @@ namespace {
 
 bool is_control(unsigned char c) noexcept { return c < 0x20 || c == 0x7F; }
 
+/// What the quoting decision needs to know of every byte of a string, found in one pass of
+/// eight bytes at a time (every key and string value printed is scanned).
+struct Bytes {
+    bool control = false;  ///< a byte below 0x20, or 0x7F
+    bool ascii = true;
+    bool escaped = false;  ///< a '"' or '\\', which a double-quoted scalar escapes
+};
+
+Bytes scan(std::string_view s) noexcept {
+    std::uint64_t control = 0, high = 0, escaped = 0;
+    auto word = [&](std::size_t at) {
+        const std::uint64_t w = words::load(s.data() + at);
+        control |= words::any_below(w, 0x20) | words::any_equal(w, 0x7F);
+        high |= words::any_high(w);
+        escaped |= words::any_equal(w, '"') | words::any_equal(w, '\\');
+    };
+    std::size_t i = 0;
+    if (s.size() >= 8) {
+        for (; i + 8 <= s.size(); i += 8) word(i);
+        if (i < s.size()) word(s.size() - 8);  // the last bytes, in a word that overlaps the one before
+        i = s.size();
+    }
+    for (; i < s.size(); ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        control |= is_control(c);
+        high |= c & 0x80;
+        escaped |= c == '"' || c == '\\';
+    }
+    return {control != 0, high == 0, escaped != 0};
+}
+
 /// Plain (unquoted) is safe when the quoting rules allow it, no byte is a control character
 /// (a line break would end the scalar, a tab confuses some readers), the text is UTF-8 and
 /// does not start with a byte order mark (which a reader drops at the start of a document)
 /// or with "..." (at the start of a line, a key or a top-level scalar, it ends the document).
-bool can_be_plain(std::string_view s) noexcept {
-    bool ascii = true;
-    for (const char c : s) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (is_control(byte)) return false;
-        ascii = ascii && byte < 0x80;
-    }
-    if (yaml_needs_quotes(s) || s.starts_with("\xEF\xBB\xBF") || s.starts_with("...")) return false;
-    return ascii || !utf8_error_at(s);  // most strings are ASCII: no second pass for them
+bool can_be_plain(std::string_view s, const Bytes& b) noexcept {
+    if (b.control || yaml_needs_quotes(s) || s.starts_with("\xEF\xBB\xBF") || s.starts_with("...")) return false;
+    return b.ascii || !utf8_error_at(s);  // most strings are ASCII: no second pass for them
 }
 
 void append_escaped(std::string& out, std::string_view valid_utf8) {
     static constexpr char hex[] = "0123456789ABCDEF";
-    for (const char ch : valid_utf8) {
-        const auto c = static_cast<unsigned char>(ch);
+    std::size_t run = 0;  // start of the bytes not yet appended, which need no escape
+    for (std::size_t i = 0; i < valid_utf8.size(); ++i) {
+        const auto c = static_cast<unsigned char>(valid_utf8[i]);
+        if (c != '"' && c != '\\' && !is_control(c)) continue;
+        out.append(valid_utf8.data() + run, i - run);
+        run = i + 1;
         switch (c) {
         case '"': out += "\\\""; break;
         case '\\': out += "\\\\"; break;
@@ -43,34 +75,36 @@ void append_escaped(std::string& out, std::string_view valid_utf8) {
         case '\r': out += "\\r"; break;
         case '\t': out += "\\t"; break;
         default:
-            if (is_control(c)) {
-                out += "\\x";
-                out += hex[c >> 4];
-                out += hex[c & 0xF];
-            } else {
-                out += ch;
-            }
+            out += "\\x";
+            out += hex[c >> 4];
+            out += hex[c & 0xF];
         }
     }
+    out.append(valid_utf8.data() + run, valid_utf8.size() - run);
 }
 
 /// A double-quoted scalar. Bytes that are not UTF-8 become U+FFFD, as the JSON output does:
 /// YAML has no escape for a raw byte.
-void append_quoted(std::string& out, std::string_view s) {
+void append_quoted(std::string& out, std::string_view s, const Bytes& b) {
     out += '"';
-    while (!s.empty()) {
-        const auto bad = utf8_error_at(s);
-        append_escaped(out, s.substr(0, bad.value_or(s.size())));
-        if (!bad) break;
-        out += "\\uFFFD";
-        s.remove_prefix(*bad + 1);
+    if (b.ascii && !b.control && !b.escaped) {
+        out += s;  // nothing to escape or replace (dates, sizes: most quoted text)
+    } else {
+        while (!s.empty()) {
+            const auto bad = utf8_error_at(s);
+            append_escaped(out, s.substr(0, bad.value_or(s.size())));
+            if (!bad) break;
+            out += "\\uFFFD";
+            s.remove_prefix(*bad + 1);
+        }
     }
     out += '"';
 }
 
 void append_text(std::string& out, std::string_view s) {
-    if (can_be_plain(s)) out += s;
-    else append_quoted(out, s);
+    const Bytes b = scan(s);
+    if (can_be_plain(s, b)) out += s;
+    else append_quoted(out, s, b);
 }
 
 /// Integers as the JSON output spells them, without a serializer per number (dump() makes
@@ -144,8 +178,17 @@ void append_block(std::string& out, const Json& v, int indent, bool first_inline
 
 void append_yaml_string(std::string& out, std::string_view s) { append_text(out, s); }
 
-// As the JSON output spells it (NaN and infinities as null).
-void append_yaml_double(std::string& out, double value) { out += Json(value).dump(); }
+// As the JSON output spells it: nlohmann's shortest round-trip digits, the function dump()
+// calls for a double (without the serializer dump() builds per call), NaN and infinities
+// as null.
+void append_yaml_double(std::string& out, double value) {
+    if (!std::isfinite(value)) {
+        out += "null";
+        return;
+    }
+    std::array<char, 64> digits;  // the size of the serializer's own buffer
+    out.append(digits.data(), nlohmann::detail::to_chars(digits.data(), digits.data() + digits.size(), value));
+}
 
 void append_yaml(std::string& out, const Json& value) {
     if (is_block(value)) {

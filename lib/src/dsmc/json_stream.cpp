@@ -83,15 +83,17 @@ void real(W& w, double v) {
     else w.Null();
 }
 
-// Only for the schema's own key names (lower-case letters, digits and '_', never anything
-// that JSON escapes): the key is written as a raw value in its quotes, because Key() scanned
-// each byte for escapes, about a tenth of the instructions of `bkctl -o json parse`. The
-// writer puts the same separator and indent before a raw value in a key's place as before
-// a key. Keys taken from the input (unknown summary labels) go through write_string.
+// Only for the schema's own key names (static text of lower-case letters, digits and '_',
+// never anything that JSON escapes): the key is written as a raw value in its quotes,
+// because Key() scanned each byte for escapes, about a tenth of the instructions of
+// `bkctl -o json parse`. The writer puts the same separator and indent before a raw value in
+// a key's place as before a key. The YAML writer remembers by address which keys its rules
+// found plain. Keys taken from the input (unknown summary labels, row fields) go through
+// write_string.
 template <typename W>
 void key(W& w, std::string_view k) {
     if constexpr (kYaml<W>) {
-        w.Key(k);
+        w.SchemaKey(k);
     } else {
         char quoted[64];
         if (k.size() + 2 > sizeof quoted) {

@@ -66,10 +66,22 @@ void YamlWriter::end() {
     m_levels.pop_back();
 }
 
-void YamlWriter::Key(std::string_view key) {
+void YamlWriter::Key(std::string_view key) { key_text(key, false); }
+
+void YamlWriter::SchemaKey(std::string_view key) { key_text(key, true); }
+
+void YamlWriter::key_text(std::string_view key, bool schema) {
     Level& l = m_levels.back();
     entry_prefix(l);
-    opskit::detail::append_yaml_string(m_out, key);
+    // Fibonacci hashing: the top 7 bits (m_plain has 128 slots) of the address times 2^64/phi.
+    PlainKey* known = schema ? &m_plain[(reinterpret_cast<std::uintptr_t>(key.data()) * 0x9E3779B97F4A7C15ULL) >> 57] : nullptr;
+    if (known != nullptr && known->data == key.data() && known->size == key.size()) {
+        m_out += key;
+    } else {
+        const std::size_t before = m_out.size();
+        opskit::detail::append_yaml_string(m_out, key);
+        if (known != nullptr && m_out.size() - before == key.size()) *known = {key.data(), key.size()};  // not quoted
+    }
     m_out += ':';
     l.key_due = false;
 }

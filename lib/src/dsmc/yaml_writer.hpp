@@ -7,6 +7,7 @@
 // block sequence: the records of one of the report's arrays.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -26,6 +27,9 @@ public:
     void EndArray() { end(); }
     /// A mapping key, quoted by the same rules as any other string.
     void Key(std::string_view key);
+    /// A key of the schema: text in static storage, the same few dozen keys in every record,
+    /// so that it is plain is remembered by its address once the rules have said so.
+    void SchemaKey(std::string_view key);
     /// Text as it is (not cleaned to UTF-8 first: the quoting rules decide what becomes of
     /// invalid bytes). In a mapping where a key is due, it is the key, as in RapidJSON.
     void String(std::string_view s);
@@ -54,9 +58,18 @@ private:
     void value_prefix();
     void entry_prefix(Level& l);
     void scalar(std::string_view text);
+    /// A key's text after its indent or `- `, and the colon.
+    void key_text(std::string_view key, bool schema);
+
+    /// A key known to be plain.
+    struct PlainKey {
+        const char* data = nullptr;
+        std::size_t size = 0;
+    };
 
     std::string& m_out;
     std::vector<Level> m_levels;
+    std::array<PlainKey, 128> m_plain{};  ///< by a hash of the key's address
 };
 
 }  // namespace opskit::dsmc::detail
