@@ -20,9 +20,8 @@
 namespace opskit::dsmc::detail {
 namespace {
 
-// The YAML writer gets text and keys as they are: its own rules quote them and decide what
-// becomes of invalid UTF-8 (the escape \uFFFD, where JSON has the character), and it spells
-// a NaN or an infinity as the whole-report document does, where RapidJSON has no spelling.
+// The YAML writer gets text as it is: its own rules quote it and decide what becomes of
+// invalid UTF-8 (the escape \uFFFD, where JSON has the character).
 template <typename W>
 constexpr bool kYaml = std::is_same_v<W, YamlWriter>;
 
@@ -77,34 +76,13 @@ void str_or_null(W& w, const std::string& s) {
     else write_string(w, s);
 }
 
-template <typename W>
-void real(W& w, double v) {
-    if (kYaml<W> || std::isfinite(v)) w.Double(v);
-    else w.Null();
-}
-
 // Only for the schema's own key names (static text of lower-case letters, digits and '_',
-// never anything that JSON escapes): the key is written as a raw value in its quotes,
-// because Key() scanned each byte for escapes, about a tenth of the instructions of
-// `bkctl -o json parse`. The writer puts the same separator and indent before a raw value in
-// a key's place as before a key. The YAML writer remembers by address which keys its rules
-// found plain. Keys taken from the input (unknown summary labels, row fields) go through
-// write_string.
+// never anything that JSON escapes or YAML quotes): the JSON writer copies them without a
+// scan, the YAML writer remembers by address which keys its rules found plain. Keys taken
+// from the input (unknown summary labels, row fields) go through write_string.
 template <typename W>
 void key(W& w, std::string_view k) {
-    if constexpr (kYaml<W>) {
-        w.SchemaKey(k);
-    } else {
-        char quoted[64];
-        if (k.size() + 2 > sizeof quoted) {
-            w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
-            return;
-        }
-        quoted[0] = '"';
-        std::memcpy(quoted + 1, k.data(), k.size());
-        quoted[k.size() + 1] = '"';
-        w.RawValue(quoted, k.size() + 2, rapidjson::kStringType);
-    }
+    w.SchemaKey(k);
 }
 
 template <typename W>
@@ -159,11 +137,11 @@ void write_string(W& w, std::string_view s) {
     if constexpr (kYaml<W>) {
         w.String(s);
     } else if (is_ascii(s)) {
-        w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+        w.String(s);
     } else {
         thread_local std::string clean;
         clean_utf8(s, clean);
-        w.String(clean.data(), static_cast<rapidjson::SizeType>(clean.size()));
+        w.String(clean);
     }
 }
 
@@ -218,7 +196,7 @@ void write_summary(W& w, const Summary& s, const char* kind) {
             if (s.*k.count) key(w, k.key), w.Uint64(*(s.*k.count));
             break;
         case SummaryPart::real:
-            if (s.*k.real) key(w, k.key), real(w, *(s.*k.real));
+            if (s.*k.real) key(w, k.key), w.Double(*(s.*k.real));
             break;
         case SummaryPart::elapsed:
             if (s.elapsed_s) {
@@ -226,7 +204,7 @@ void write_summary(W& w, const Summary& s, const char* kind) {
                 double whole = 0;
                 const double v = *s.elapsed_s;
                 if (std::modf(v, &whole) == 0.0 && whole >= 0 && whole < 9e15) w.Uint64(static_cast<std::uint64_t>(whole));
-                else real(w, v);
+                else w.Double(v);
             }
             break;
         case SummaryPart::encryption:

@@ -1,30 +1,21 @@
-// The `bkctl parse` records written straight from the parser's structs with RapidJSON's SAX
-// writer (json, jsonl) or the YamlWriter that takes the same calls (yaml): no DOM per record,
-// so a multi-gigabyte log prints at the speed it parses. Keys come out in the order
+// The `bkctl parse` records written straight from the parser's structs through a SAX writer
+// interface (RapidJSON's): JsonWriter for json and jsonl, YamlWriter for yaml. No DOM per
+// record, so a multi-gigabyte log prints at the speed it parses. Keys come out in the order
 // nlohmann's sorted objects give the whole-report document (to_json in json.cpp), so both
 // paths print the same document.
 #pragma once
 
-// SSE2 lets the writer copy runs of plain characters 16 at a time (every x86-64 has it).
-#if defined(__SSE2__) && !defined(RAPIDJSON_SSE2)
-#define RAPIDJSON_SSE2
-#endif
-#include <rapidjson/prettywriter.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include <string>
 
+#include "dsmc/json_writer.hpp"
 #include "dsmc/yaml_writer.hpp"
 #include "opskit/dsmc/stream.hpp"
 
 namespace opskit::dsmc::detail {
 
-/// The writers' buffer, drained by the caller between records. RapidJSON's own buffer type,
-/// for which the writer reserves once per value and copies without per-byte checks.
-using Buffer = rapidjson::StringBuffer;
-using CompactWriter = rapidjson::Writer<Buffer>;
-using PrettyWriter = rapidjson::PrettyWriter<Buffer>;
+/// jsonl's records and json's document (indent two).
+using CompactWriter = JsonWriter<false>;
+using PrettyWriter = JsonWriter<true>;
 
 /// Each writes one JSON object. `kind`, when not null, comes first as `"kind": kind`
 /// (the jsonl form). write_table_head leaves the object open inside its `rows` array

@@ -108,13 +108,6 @@ void emit(std::string& rec, FdOut& out) {
     rec.clear();
 }
 
-/// The same for what a JSON writer left in its buffer (`rec` is scratch space).
-void emit(Buffer& buf, std::string& rec, FdOut& out) {
-    rec.assign(buf.GetString(), buf.GetSize());
-    buf.Clear();
-    emit(rec, out);
-}
-
 std::string severity_text(const std::optional<Severity>& s) { return s ? std::string(to_string(*s)) : std::string(); }
 
 // The arrays of the document, in its key order.
@@ -125,7 +118,7 @@ constexpr std::array<const char*, kParts> kPartNames = {"messages", "sessions", 
 
 class JsonlSink : public Sink {
 public:
-    explicit JsonlSink(FdOut& out) : m_out(out), m_w(m_buf) {}
+    explicit JsonlSink(FdOut& out) : m_out(out) {}
 
     void on_session(const Session& s) override { record([&] { write_session(m_w, s, "session"); }); }
     void on_message(const Message& m) override { record([&] { write_message(m_w, m, "message"); }); }
@@ -157,14 +150,15 @@ public:
 private:
     template <typename F>
     void record(F&& write) {
-        m_w.Reset(m_buf);
+        m_w.Reset();
         write();
-        m_buf.Put('\n');
-        emit(m_buf, m_rec, m_out);
+        m_rec.assign(m_w.text());
+        m_w.clear_text();
+        m_rec.push_back('\n');
+        emit(m_rec, m_out);
     }
     FdOut& m_out;
     std::string m_rec;
-    Buffer m_buf;
     CompactWriter m_w;
 };
 
@@ -223,15 +217,14 @@ protected:
     virtual void written(Part i) = 0;
 };
 
-/// Each array is written by its own PrettyWriter as the document `{"name": [ … ]}`, whose
+/// Each array is written by its own pretty writer as the document `{"name": [ … ]}`, whose
 /// text between the outer braces is exactly the member of the whole document.
 class JsonSink : public RecordSink<PrettyWriter> {
 public:
     explicit JsonSink(FdOut& out) : m_out(out) {
         for (std::size_t i = 0; i < kParts; ++i) {
             auto& w = m_w[i];
-            w = std::make_unique<PrettyWriter>(m_buf[i]);
-            w->SetIndent(' ', 2);
+            w = std::make_unique<PrettyWriter>();
             w->StartObject();
             w->Key(kPartNames[i]);
             w->StartArray();
@@ -263,12 +256,15 @@ public:
 
 private:
     PrettyWriter& writer(Part i) override { return *m_w[i]; }
-    void written(Part i) override { emit(m_buf[i], m_spill.rec(i), m_spill.file(i)); }
+    void written(Part i) override {
+        m_spill.rec(i).assign(m_w[i]->text());
+        m_w[i]->clear_text();
+        m_spill.flush(i);
+    }
 
     FdOut& m_out;
     Spill m_spill;
-    std::array<Buffer, kParts> m_buf;
-    std::array<std::unique_ptr<PrettyWriter>, kParts> m_w;
+    std::array<std::unique_ptr<PrettyWriter>, kParts> m_w;  ///< by Part
 };
 
 /// The yaml document: the same records, written by a YAML writer per array.

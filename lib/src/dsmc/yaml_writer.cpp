@@ -5,26 +5,10 @@
 // at its first entry (or at its end, for `{}` and `[]`), so its opening waits until then.
 #include "dsmc/yaml_writer.hpp"
 
-#include <charconv>
-
 #include "core/yaml_write.hpp"
+#include "dsmc/digits.hpp"
 
 namespace opskit::dsmc::detail {
-namespace {
-
-/// An integer's decimal digits (as the JSON output spells it).
-class Digits {
-public:
-    template <typename Int>
-    explicit Digits(Int v) : m_end(std::to_chars(m_buf, m_buf + sizeof m_buf, v).ptr) {}
-    std::string_view text() const { return {m_buf, static_cast<std::size_t>(m_end - m_buf)}; }
-
-private:
-    char m_buf[24];
-    char* m_end;
-};
-
-}  // namespace
 
 YamlWriter::YamlWriter(std::string& out, int indent) : m_out(out) {
     Level top;
