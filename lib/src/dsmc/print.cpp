@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "dsmc/digits.hpp"
 #include "dsmc/json_stream.hpp"
 #include "dsmc/view.hpp"
 #include "opskit/core/error.hpp"
@@ -310,17 +311,42 @@ std::string scalar(const Json& v) {
     return v.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-/// A flat object as an item of a top-level list in the table printer's layout.
-void table_item(const Json& obj, std::string& out) {
-    std::size_t width = 0;
-    for (const auto& [k, v] : obj.items()) width = std::max(width, k.size());
-    bool first = true;
-    for (const auto& [k, v] : obj.items()) {
-        out.append(first ? "  - " : "    ");
-        out.append(k).append(":").append(width - k.size() + 1, ' ').append(scalar(v)).push_back('\n');
-        first = false;
+/// A record's lines as an item of a top-level list in the table printer's layout (output.cpp's
+/// render_object): `  - key: value`, then `    key: value`, values one column past the
+/// widest key. Lines are kept until the record's last is known, for that width.
+class TableItem : public ViewLines {
+public:
+    void text(std::string_view key, std::string_view value) override { add(key, value); }
+    void integer(std::string_view key, std::int64_t value) override { add(key, Digits(value).text()); }
+    void count(std::string_view key, std::uint64_t value) override { add(key, Digits(value).text()); }
+    void none(std::string_view key) override { add(key, "-"); }
+
+    /// Appends the item to `out` and forgets its lines.
+    void write(std::string& out) {
+        std::size_t width = 0;
+        for (const Line& l : m_lines) width = std::max(width, l.key.size());
+        bool first = true;
+        for (const Line& l : m_lines) {
+            out.append(first ? "  - " : "    ").append(l.key).append(":").append(width - l.key.size() + 1, ' ');
+            out.append(m_values, l.at, l.size).push_back('\n');
+            first = false;
+        }
+        m_lines.clear();
+        m_values.clear();
     }
-}
+
+private:
+    struct Line {
+        std::string_view key;  ///< valid during the record's call, like the record
+        std::size_t at, size;  ///< of the value in m_values
+    };
+    void add(std::string_view key, std::string_view value) {
+        m_lines.push_back({key, m_values.size(), value.size()});
+        m_values.append(value);
+    }
+    std::vector<Line> m_lines;
+    std::string m_values;
+};
 
 /// The table view's document (to_table_view), one record at a time.
 class TableSink : public Sink {
@@ -328,16 +354,16 @@ public:
     explicit TableSink(FdOut& out) : m_out(out) {}
 
     void on_session(const Session& s) override {
-        table_item(session_view(s), m_spill.rec(kSessions));
-        m_spill.flush(kSessions);
+        session_view(s, m_item);
+        item(kSessions);
     }
     void on_message(const Message& m) override {
-        table_item(message_view(m), m_spill.rec(kMessages));
-        m_spill.flush(kMessages);
+        message_view(m, m_item);
+        item(kMessages);
     }
     void on_summary(const Summary& s) override {
-        table_item(summary_view(s), m_spill.rec(kSummaries));
-        m_spill.flush(kSummaries);
+        summary_view(s, m_item);
+        item(kSummaries);
     }
     void on_table_begin(const Table& t) override {
         m_spill.rec(kTables).append("  - kind: ").append(t.kind).append("\n    rows: ");
@@ -347,7 +373,7 @@ public:
     void on_table_row(const Table& t, const TableRow& r) override {
         std::string& out = m_spill.rec(kTables);
         if (m_rows > 0) out.push_back(',');
-        out.append(row_view(t, r));
+        row_view(t, r, out);
         ++m_rows;
         m_spill.flush(kTables);
     }
@@ -378,9 +404,14 @@ private:
     void section(Part i) {
         if (!m_spill.copy_section(i, m_out)) scalar_line(kPartNames[i], Json(nullptr));
     }
+    void item(Part i) {
+        m_item.write(m_spill.rec(i));
+        m_spill.flush(i);
+    }
 
     FdOut& m_out;
     Spill m_spill;
+    TableItem m_item;
     std::size_t m_rows = 0;
 };
 
