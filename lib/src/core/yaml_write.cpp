@@ -83,28 +83,30 @@ void append_escaped(std::string& out, std::string_view valid_utf8) {
     out.append(valid_utf8.data() + run, valid_utf8.size() - run);
 }
 
-/// A double-quoted scalar. Bytes that are not UTF-8 become U+FFFD, as the JSON output does:
-/// YAML has no escape for a raw byte.
-void append_quoted(std::string& out, std::string_view s, const Bytes& b) {
+/// A double-quoted scalar with escapes. Bytes that are not UTF-8 become U+FFFD, as the JSON
+/// output does: YAML has no escape for a raw byte.
+void append_escaped_quoted(std::string& out, std::string_view s) {
     out += '"';
-    if (b.ascii && !b.control && !b.escaped) {
-        out += s;  // nothing to escape or replace (dates, sizes: most quoted text)
-    } else {
-        while (!s.empty()) {
-            const auto bad = utf8_error_at(s);
-            append_escaped(out, s.substr(0, bad.value_or(s.size())));
-            if (!bad) break;
-            out += "\\uFFFD";
-            s.remove_prefix(*bad + 1);
-        }
+    while (!s.empty()) {
+        const auto bad = utf8_error_at(s);
+        append_escaped(out, s.substr(0, bad.value_or(s.size())));
+        if (!bad) break;
+        out += "\\uFFFD";
+        s.remove_prefix(*bad + 1);
     }
     out += '"';
 }
 
 void append_text(std::string& out, std::string_view s) {
-    const Bytes b = scan(s);
-    if (can_be_plain(s, b)) out += s;
-    else append_quoted(out, s, b);
+    switch (yaml_string_form(s)) {
+    case YamlString::plain: out += s; break;
+    case YamlString::quoted:
+        out += '"';
+        out += s;
+        out += '"';
+        break;
+    case YamlString::escaped: append_escaped_quoted(out, s); break;
+    }
 }
 
 /// Integers as the JSON output spells them, without a serializer per number (dump() makes
@@ -175,6 +177,14 @@ void append_block(std::string& out, const Json& v, int indent, bool first_inline
 }
 
 }  // namespace
+
+YamlString yaml_string_form(std::string_view s) noexcept {
+    const Bytes b = scan(s);
+    if (can_be_plain(s, b)) return YamlString::plain;
+    // Nothing to escape or replace: most quoted text (dates, sizes) is copied as it is.
+    if (b.ascii && !b.control && !b.escaped) return YamlString::quoted;
+    return YamlString::escaped;
+}
 
 void append_yaml_string(std::string& out, std::string_view s) { append_text(out, s); }
 

@@ -19,4 +19,10 @@ void append_yaml(std::string& out, const Json& value);
 void append_yaml_string(std::string& out, std::string_view s);
 void append_yaml_double(std::string& out, double value);
 
+/// How append_yaml_string writes `s`: as it is, as it is between double quotes, or escaped
+/// in double quotes (control bytes, '"', '\\', text that is not UTF-8). Writers with their
+/// own buffer copy the first two themselves and call append_yaml_string for the last.
+enum class YamlString { plain, quoted, escaped };
+YamlString yaml_string_form(std::string_view s) noexcept;
+
 }  // namespace opskit::detail

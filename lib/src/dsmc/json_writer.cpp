@@ -5,8 +5,8 @@
 // bytes (\b \t \n \f \r, else \u00XX in upper-case hex), nothing else.
 #include "dsmc/json_writer.hpp"
 
-#include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include <rapidjson/internal/dtoa.h>
 
@@ -48,19 +48,10 @@ char* escape(char* p, unsigned char c) {
 
 }  // namespace
 
-template <bool Pretty>
-void JsonWriter<Pretty>::grow(std::size_t n) {
-    const std::size_t capacity = std::max({m_capacity * 2, m_size + n, std::size_t{4096}});
-    std::unique_ptr<char[]> data(new char[capacity]);
-    if (m_size > 0) std::memcpy(data.get(), m_data.get(), m_size);
-    m_data = std::move(data);
-    m_capacity = capacity;
-}
-
 /// `s` between quotes, escaped: words with nothing to escape are copied whole.
 template <bool Pretty>
 void JsonWriter<Pretty>::append_string(std::string_view s) {
-    char* const start = room(s.size() * 6 + 2);  // every byte as \u00XX at the most
+    char* const start = m_out.room(s.size() * 6 + 2);  // every byte as \u00XX at the most
     char* p = start;
     *p++ = '"';
     std::size_t run = 0;  // start of the bytes not yet copied, none of which needs an escape
@@ -81,15 +72,15 @@ void JsonWriter<Pretty>::append_string(std::string_view s) {
     std::memcpy(p, s.data() + run, s.size() - run);
     p += s.size() - run;
     *p++ = '"';
-    m_size += static_cast<std::size_t>(p - start);
+    m_out.commit(static_cast<std::size_t>(p - start));
 }
 
 template <bool Pretty>
 void JsonWriter<Pretty>::newline_indent(std::size_t levels) {
-    char* p = room(1 + 2 * levels);
+    char* p = m_out.room(1 + 2 * levels);
     *p = '\n';
     std::memset(p + 1, ' ', 2 * levels);
-    m_size += 1 + 2 * levels;
+    m_out.commit(1 + 2 * levels);
 }
 
 template <bool Pretty>
@@ -100,20 +91,20 @@ void JsonWriter<Pretty>::prefix() {
     const bool first = l.count++ == 0;
     if constexpr (Pretty) {
         if (!item) {
-            put(": ");
+            m_out.put(": ");
             return;
         }
-        if (!first) put(',');
+        if (!first) m_out.put(',');
         newline_indent(m_levels.size());
     } else if (!first) {
-        put(item ? ',' : ':');
+        m_out.put(item ? ',' : ':');
     }
 }
 
 template <bool Pretty>
 void JsonWriter<Pretty>::start(bool array) {
     prefix();
-    put(array ? '[' : '{');
+    m_out.put(array ? '[' : '{');
     m_levels.push_back({array, 0});
 }
 
@@ -122,13 +113,13 @@ void JsonWriter<Pretty>::end(char bracket) {
     const bool empty = m_levels.back().count == 0;
     m_levels.pop_back();
     if (Pretty && !empty) newline_indent(m_levels.size());
-    put(bracket);
+    m_out.put(bracket);
 }
 
 template <bool Pretty>
 void JsonWriter<Pretty>::scalar(std::string_view text) {
     prefix();
-    put(text);
+    m_out.put(text);
 }
 
 template <bool Pretty>
@@ -149,11 +140,11 @@ void JsonWriter<Pretty>::Uint64(std::uint64_t v) {
 template <bool Pretty>
 void JsonWriter<Pretty>::SchemaKey(std::string_view key) {
     prefix();
-    char* p = room(key.size() + 2);
+    char* p = m_out.room(key.size() + 2);
     *p = '"';
     std::memcpy(p + 1, key.data(), key.size());
     p[key.size() + 1] = '"';
-    m_size += key.size() + 2;
+    m_out.commit(key.size() + 2);
 }
 
 template <bool Pretty>

@@ -9,11 +9,11 @@
 #pragma once
 
 #include <cstdint>
-#include <cstring>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "dsmc/text_buffer.hpp"
 
 namespace opskit::dsmc::detail {
 
@@ -27,8 +27,8 @@ public:
     /// Starts a new document, as RapidJSON's Reset (the text written so far stays).
     void Reset() { m_levels.clear(); }
     /// What was written since the last clear_text().
-    std::string_view text() const { return {m_data.get(), m_size}; }
-    void clear_text() { m_size = 0; }
+    std::string_view text() const { return m_out.text(); }
+    void clear_text() { m_out.clear(); }
 
     void StartObject() { start(false); }
     void EndObject() { end('}'); }
@@ -54,17 +54,6 @@ private:
         unsigned count = 0;  ///< values so far; in an object, keys and values both count
     };
 
-    /// Room for `n` more bytes at the end of the buffer.
-    char* room(std::size_t n) {
-        if (m_capacity - m_size < n) grow(n);
-        return m_data.get() + m_size;
-    }
-    void grow(std::size_t n);
-    void put(char c) { *room(1) = c, ++m_size; }
-    void put(std::string_view s) {
-        std::memcpy(room(s.size()), s.data(), s.size());
-        m_size += s.size();
-    }
     /// The separator and line break before a value, as RapidJSON's Prefix / PrettyPrefix.
     void prefix();
     void newline_indent(std::size_t levels);
@@ -73,9 +62,7 @@ private:
     void scalar(std::string_view text);
     void append_string(std::string_view s);
 
-    std::unique_ptr<char[]> m_data;
-    std::size_t m_size = 0;
-    std::size_t m_capacity = 0;
+    TextBuffer m_out;
     std::vector<Level> m_levels;
 };
 

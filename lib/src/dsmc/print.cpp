@@ -196,7 +196,8 @@ private:
 };
 
 /// The records of the json and yaml documents: each written by the record writers into
-/// the writer `W` of its array, which keeps its place in the array from record to record.
+/// the writer `W` of its array, which keeps its place in the array from record to record,
+/// then moved from the writer's buffer to the array's file, redacted.
 template <typename W>
 class RecordSink : public Sink {
 public:
@@ -213,9 +214,22 @@ public:
     }
 
 protected:
-    virtual W& writer(Part i) = 0;
-    /// A record (or its part) is in writer(i)'s output.
-    virtual void written(Part i) = 0;
+    template <typename... Args>
+    explicit RecordSink(const Args&... args) {
+        for (auto& w : m_w) w = std::make_unique<W>(args...);
+    }
+    W& writer(Part i) { return *m_w[i]; }
+    /// A record (or a part of one) is in writer(i)'s buffer.
+    void written(Part i) {
+        m_spill.rec(i).assign(m_w[i]->text());
+        m_w[i]->clear_text();
+        m_spill.flush(i);
+    }
+
+    Spill m_spill;
+
+private:
+    std::array<std::unique_ptr<W>, kParts> m_w;  ///< by Part
 };
 
 /// Each array is written by its own pretty writer as the document `{"name": [ … ]}`, whose
@@ -224,19 +238,19 @@ class JsonSink : public RecordSink<PrettyWriter> {
 public:
     explicit JsonSink(FdOut& out) : m_out(out) {
         for (std::size_t i = 0; i < kParts; ++i) {
-            auto& w = m_w[i];
-            w = std::make_unique<PrettyWriter>();
-            w->StartObject();
-            w->Key(kPartNames[i]);
-            w->StartArray();
+            PrettyWriter& w = writer(static_cast<Part>(i));
+            w.StartObject();
+            w.Key(kPartNames[i]);
+            w.StartArray();
             written(static_cast<Part>(i));
         }
     }
 
     void on_end(const Totals& t) override {
         for (std::size_t i = 0; i < kParts; ++i) {
-            m_w[i]->EndArray();
-            m_w[i]->EndObject();
+            PrettyWriter& w = writer(static_cast<Part>(i));
+            w.EndArray();
+            w.EndObject();
             written(static_cast<Part>(i));
         }
         std::string head = "{\n  \"highest_severity\": ";
@@ -256,25 +270,14 @@ public:
     }
 
 private:
-    PrettyWriter& writer(Part i) override { return *m_w[i]; }
-    void written(Part i) override {
-        m_spill.rec(i).assign(m_w[i]->text());
-        m_w[i]->clear_text();
-        m_spill.flush(i);
-    }
-
     FdOut& m_out;
-    Spill m_spill;
-    std::array<std::unique_ptr<PrettyWriter>, kParts> m_w;  ///< by Part
 };
 
-/// The yaml document: the same records, written by a YAML writer per array.
+/// The yaml document: the same records, written by a YAML writer per array whose items
+/// stand at column 2.
 class YamlSink : public RecordSink<YamlWriter> {
 public:
-    explicit YamlSink(FdOut& out) : m_out(out) {
-        m_w.reserve(kParts);
-        for (std::size_t i = 0; i < kParts; ++i) m_w.emplace_back(m_spill.rec(static_cast<Part>(i)), 2);
-    }
+    explicit YamlSink(FdOut& out) : RecordSink(2), m_out(out) {}
 
     void on_end(const Totals& t) override {
         const Json severity = t.highest_severity ? Json(severity_text(t.highest_severity)) : Json(nullptr);
@@ -290,15 +293,11 @@ public:
     }
 
 private:
-    YamlWriter& writer(Part i) override { return m_w[i]; }
-    void written(Part i) override { m_spill.flush(i); }
     void section(Part i) {
         if (!m_spill.copy_section(i, m_out)) m_out.write(std::string(kPartNames[i]) + ": []\n");
     }
 
     FdOut& m_out;
-    Spill m_spill;
-    std::vector<YamlWriter> m_w;  ///< by Part, each writing into the array's rec()
 };
 
 // ---------------------------------------------------------------------------------- table

@@ -5,12 +5,14 @@
 // at its first entry (or at its end, for `{}` and `[]`), so its opening waits until then.
 #include "dsmc/yaml_writer.hpp"
 
+#include <cstring>
+
 #include "core/yaml_write.hpp"
 #include "dsmc/digits.hpp"
 
 namespace opskit::dsmc::detail {
 
-YamlWriter::YamlWriter(std::string& out, int indent) : m_out(out) {
+YamlWriter::YamlWriter(int indent) {
     Level top;
     top.opened = true;  // the caller writes the sequence's key
     top.indent = indent;
@@ -19,10 +21,10 @@ YamlWriter::YamlWriter(std::string& out, int indent) : m_out(out) {
 
 void YamlWriter::entry_prefix(Level& l) {
     if (!l.opened) {
-        m_out += l.in_sequence ? ' ' : '\n';
+        m_out.put(l.in_sequence ? ' ' : '\n');
         l.opened = true;
     }
-    if (!(l.first && l.in_sequence)) m_out.append(static_cast<std::size_t>(l.indent), ' ');
+    if (!(l.first && l.in_sequence)) m_out.put(static_cast<std::size_t>(l.indent), ' ');
     l.first = false;
 }
 
@@ -33,7 +35,7 @@ void YamlWriter::value_prefix() {
         return;
     }
     entry_prefix(l);
-    m_out += '-';
+    m_out.put('-');
 }
 
 void YamlWriter::start(bool mapping) {
@@ -46,8 +48,25 @@ void YamlWriter::start(bool mapping) {
 }
 
 void YamlWriter::end() {
-    if (!m_levels.back().opened) m_out += m_levels.back().mapping ? " {}\n" : " []\n";
+    if (!m_levels.back().opened) m_out.put(m_levels.back().mapping ? " {}\n" : " []\n");
     m_levels.pop_back();
+}
+
+bool YamlWriter::put_string(std::string_view s) {
+    using opskit::detail::YamlString;
+    switch (opskit::detail::yaml_string_form(s)) {
+    case YamlString::plain: m_out.put(s); return true;
+    case YamlString::quoted:
+        m_out.put('"');
+        m_out.put(s);
+        m_out.put('"');
+        return false;
+    case YamlString::escaped: break;
+    }
+    m_escaped.clear();
+    opskit::detail::append_yaml_string(m_escaped, s);
+    m_out.put(m_escaped);
+    return false;
 }
 
 void YamlWriter::Key(std::string_view key) { key_text(key, false); }
@@ -59,22 +78,19 @@ void YamlWriter::key_text(std::string_view key, bool schema) {
     entry_prefix(l);
     // Fibonacci hashing: the top 7 bits (m_plain has 128 slots) of the address times 2^64/phi.
     PlainKey* known = schema ? &m_plain[(reinterpret_cast<std::uintptr_t>(key.data()) * 0x9E3779B97F4A7C15ULL) >> 57] : nullptr;
-    if (known != nullptr && known->data == key.data() && known->size == key.size()) {
-        m_out += key;
-    } else {
-        const std::size_t before = m_out.size();
-        opskit::detail::append_yaml_string(m_out, key);
-        if (known != nullptr && m_out.size() - before == key.size()) *known = {key.data(), key.size()};  // not quoted
-    }
-    m_out += ':';
+    if (known != nullptr && known->data == key.data() && known->size == key.size()) m_out.put(key);
+    else if (put_string(key) && known != nullptr) *known = {key.data(), key.size()};
+    m_out.put(':');
     l.key_due = false;
 }
 
 void YamlWriter::scalar(std::string_view text) {
     value_prefix();
-    m_out += ' ';
-    m_out += text;
-    m_out += '\n';
+    char* p = m_out.room(text.size() + 2);
+    *p = ' ';
+    std::memcpy(p + 1, text.data(), text.size());
+    p[text.size() + 1] = '\n';
+    m_out.commit(text.size() + 2);
 }
 
 void YamlWriter::String(std::string_view s) {
@@ -84,16 +100,15 @@ void YamlWriter::String(std::string_view s) {
         return;
     }
     value_prefix();
-    m_out += ' ';
-    opskit::detail::append_yaml_string(m_out, s);
-    m_out += '\n';
+    m_out.put(' ');
+    put_string(s);
+    m_out.put('\n');
 }
 
 void YamlWriter::Double(double v) {
-    value_prefix();
-    m_out += ' ';
-    opskit::detail::append_yaml_double(m_out, v);
-    m_out += '\n';
+    m_escaped.clear();
+    opskit::detail::append_yaml_double(m_escaped, v);
+    scalar(m_escaped);
 }
 
 void YamlWriter::Int(int v) { scalar(Digits(v).text()); }

@@ -13,13 +13,19 @@
 #include <string_view>
 #include <vector>
 
+#include "dsmc/text_buffer.hpp"
+
 namespace opskit::dsmc::detail {
 
 class YamlWriter {
 public:
-    /// Appends to `out` the items of a sequence whose `-` stand at column `indent`. The
-    /// sequence itself is never closed: the caller prints its key (and `[]` if it stays empty).
-    YamlWriter(std::string& out, int indent);
+    /// Writes the items of a sequence whose `-` stand at column `indent`. The sequence
+    /// itself is never closed: the caller prints its key (and `[]` if it stays empty).
+    explicit YamlWriter(int indent);
+
+    /// What was written since the last clear_text().
+    std::string_view text() const { return m_out.text(); }
+    void clear_text() { m_out.clear(); }
 
     void StartObject() { start(true); }
     void EndObject() { end(); }
@@ -60,6 +66,8 @@ private:
     void scalar(std::string_view text);
     /// A key's text after its indent or `- `, and the colon.
     void key_text(std::string_view key, bool schema);
+    /// A string as core's rules write it; true if that is plain.
+    bool put_string(std::string_view s);
 
     /// A key known to be plain.
     struct PlainKey {
@@ -67,7 +75,8 @@ private:
         std::size_t size = 0;
     };
 
-    std::string& m_out;
+    TextBuffer m_out;
+    std::string m_escaped;  ///< scratch for what core writes into a string (escaped text, doubles)
     std::vector<Level> m_levels;
     std::array<PlainKey, 128> m_plain{};  ///< by a hash of the key's address
 };
