@@ -17,6 +17,15 @@ inline std::uint64_t load(const char* p) noexcept {
     return w;
 }
 
+/// Bytes [0, n) of `p`, 4 <= n <= 8, as one word: two 4-byte reads that overlap when n < 8
+/// (a byte read twice changes no test below).
+inline std::uint64_t load_4_to_8(const char* p, std::size_t n) noexcept {
+    std::uint32_t lo, hi;
+    std::memcpy(&lo, p, sizeof lo);
+    std::memcpy(&hi, p + n - 4, sizeof hi);
+    return lo | static_cast<std::uint64_t>(hi) << 32;
+}
+
 /// Nonzero iff a byte of `w` is below `n` (n at most 0x80; bytes from 0x80 up never count).
 /// Which bits are set is not meaningful, only whether any is.
 constexpr std::uint64_t any_below(std::uint64_t w, unsigned n) noexcept { return (w - kOnes * n) & ~w & kHighs; }

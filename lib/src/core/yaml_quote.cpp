@@ -83,8 +83,8 @@ bool has_value_or_comment_mark(std::string_view s) noexcept {
                 continue;
             }
             end = i + 8;
-        } else if (n >= 8 && !marks(words::load(s.data() + n - 8))) {
-            return false;  // the last bytes, in a word that overlaps the one before
+        } else if (n >= 8 ? !marks(words::load(s.data() + n - 8)) : n >= 4 && !marks(words::load_4_to_8(s.data(), n))) {
+            return false;  // the last bytes (a word overlapping the one before), or a short text, have neither
         }
         for (; i < end; ++i) {
             if (s[i] == ':' && i + 1 < n && is_space(s[i + 1])) return true;

@@ -30,16 +30,18 @@ struct Bytes {
 
 Bytes scan(std::string_view s) noexcept {
     std::uint64_t control = 0, high = 0, escaped = 0;
-    auto word = [&](std::size_t at) {
-        const std::uint64_t w = words::load(s.data() + at);
+    auto word = [&](std::uint64_t w) {
         control |= words::any_below(w, 0x20) | words::any_equal(w, 0x7F);
         high |= words::any_high(w);
         escaped |= words::any_equal(w, '"') | words::any_equal(w, '\\');
     };
     std::size_t i = 0;
     if (s.size() >= 8) {
-        for (; i + 8 <= s.size(); i += 8) word(i);
-        if (i < s.size()) word(s.size() - 8);  // the last bytes, in a word that overlaps the one before
+        for (; i + 8 <= s.size(); i += 8) word(words::load(s.data() + i));
+        if (i < s.size()) word(words::load(s.data() + s.size() - 8));  // the last bytes, overlapping the word before
+        i = s.size();
+    } else if (s.size() >= 4) {
+        word(words::load_4_to_8(s.data(), s.size()));
         i = s.size();
     }
     for (; i < s.size(); ++i) {
@@ -56,7 +58,8 @@ Bytes scan(std::string_view s) noexcept {
 /// does not start with a byte order mark (which a reader drops at the start of a document)
 /// or with "..." (at the start of a line, a key or a top-level scalar, it ends the document).
 bool can_be_plain(std::string_view s, const Bytes& b) noexcept {
-    if (b.control || yaml_needs_quotes(s) || s.starts_with("\xEF\xBB\xBF") || s.starts_with("...")) return false;
+    auto starts_with = [&](char c0, char c1, char c2) { return s.size() >= 3 && s[0] == c0 && s[1] == c1 && s[2] == c2; };
+    if (b.control || yaml_needs_quotes(s) || starts_with('\xEF', '\xBB', '\xBF') || starts_with('.', '.', '.')) return false;
     return b.ascii || !utf8_error_at(s);  // most strings are ASCII: no second pass for them
 }
 
