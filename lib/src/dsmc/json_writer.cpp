@@ -77,10 +77,8 @@ void JsonWriter<Pretty>::append_string(std::string_view s) {
 
 template <bool Pretty>
 void JsonWriter<Pretty>::newline_indent(std::size_t levels) {
-    char* p = m_out.room(1 + 2 * levels);
-    *p = '\n';
-    std::memset(p + 1, ' ', 2 * levels);
-    m_out.commit(1 + 2 * levels);
+    m_out.put('\n');
+    m_out.spaces(2 * levels);
 }
 
 template <bool Pretty>

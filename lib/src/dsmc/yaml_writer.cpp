@@ -24,7 +24,7 @@ void YamlWriter::entry_prefix(Level& l) {
         m_out.put(l.in_sequence ? ' ' : '\n');
         l.opened = true;
     }
-    if (!(l.first && l.in_sequence)) m_out.put(static_cast<std::size_t>(l.indent), ' ');
+    if (!(l.first && l.in_sequence)) m_out.spaces(static_cast<std::size_t>(l.indent));
     l.first = false;
 }
 
