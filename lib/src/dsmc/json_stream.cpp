@@ -1,6 +1,7 @@
 // RapidJSON record writers for the streaming `bkctl parse` output (see json_stream.hpp). The
-// summary and row objects have keys that vary per record; they are gathered into a small
-// array and sorted, so the output order matches the whole-report document's.
+// summary and row objects have keys that vary per record: a summary's are walked in an
+// order sorted once, a row's come sorted from row_members, so the output order matches the
+// whole-report document's.
 #include "dsmc/json_stream.hpp"
 
 #include <algorithm>
@@ -8,13 +9,21 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 #include <vector>
 
 #include "dsmc/labels.hpp"
+#include "dsmc/row_members.hpp"
+#include "dsmc/yaml_writer.hpp"
 #include "summary_fields.hpp"
 
 namespace opskit::dsmc::detail {
 namespace {
+
+// The YAML writer gets text as it is: its own rules quote it and decide what becomes of
+// invalid UTF-8 (the escape \uFFFD, where JSON has the character).
+template <typename W>
+constexpr bool kYaml = std::is_same_v<W, YamlWriter>;
 
 /// Appends `s` to `out` with every invalid UTF-8 sequence replaced by U+FFFD.
 void clean_utf8(std::string_view s, std::string& out) {
@@ -67,28 +76,13 @@ void str_or_null(W& w, const std::string& s) {
     else write_string(w, s);
 }
 
-template <typename W>
-void real(W& w, double v) {
-    if (std::isfinite(v)) w.Double(v);
-    else w.Null();
-}
-
-// Only for the schema's own key names (lower-case letters, digits and '_', never anything
-// that JSON escapes): the key is written as a raw value in its quotes, because Key() scanned
-// each byte for escapes, about a tenth of the instructions of `bkctl -o json parse`. The
-// writer puts the same separator and indent before a raw value in a key's place as before
-// a key. Keys taken from the input (unknown summary labels) go through write_string.
+// Only for the schema's own key names (static text of lower-case letters, digits and '_',
+// never anything that JSON escapes or YAML quotes): the JSON writer copies them without a
+// scan, the YAML writer remembers by address which keys its rules found plain. Keys taken
+// from the input (unknown summary labels, row fields) go through write_string.
 template <typename W>
 void key(W& w, std::string_view k) {
-    char quoted[64];
-    if (k.size() + 2 > sizeof quoted) {
-        w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
-        return;
-    }
-    quoted[0] = '"';
-    std::memcpy(quoted + 1, k.data(), k.size());
-    quoted[k.size() + 1] = '"';
-    w.RawValue(quoted, k.size() + 2, rapidjson::kStringType);
+    w.SchemaKey(k);
 }
 
 template <typename W>
@@ -136,26 +130,19 @@ const std::vector<SummaryKey>& summary_keys() {
     return keys;
 }
 
-/// One value of a table row object.
-struct RowValue {
-    enum Type { null, string, u64, i64, boolean } type = null;
-    std::string_view s;
-    std::uint64_t u = 0;
-    std::int64_t i = 0;
-    bool b = false;
-};
-
 }  // namespace
 
 template <typename W>
 void write_string(W& w, std::string_view s) {
-    if (is_ascii(s)) {
-        w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-        return;
+    if constexpr (kYaml<W>) {
+        w.String(s);
+    } else if (is_ascii(s)) {
+        w.String(s);
+    } else {
+        thread_local std::string clean;
+        clean_utf8(s, clean);
+        w.String(clean);
     }
-    thread_local std::string clean;
-    clean_utf8(s, clean);
-    w.String(clean.data(), static_cast<rapidjson::SizeType>(clean.size()));
 }
 
 template <typename W>
@@ -209,7 +196,7 @@ void write_summary(W& w, const Summary& s, const char* kind) {
             if (s.*k.count) key(w, k.key), w.Uint64(*(s.*k.count));
             break;
         case SummaryPart::real:
-            if (s.*k.real) key(w, k.key), real(w, *(s.*k.real));
+            if (s.*k.real) key(w, k.key), w.Double(*(s.*k.real));
             break;
         case SummaryPart::elapsed:
             if (s.elapsed_s) {
@@ -217,7 +204,7 @@ void write_summary(W& w, const Summary& s, const char* kind) {
                 double whole = 0;
                 const double v = *s.elapsed_s;
                 if (std::modf(v, &whole) == 0.0 && whole >= 0 && whole < 9e15) w.Uint64(static_cast<std::uint64_t>(whole));
-                else real(w, v);
+                else w.Double(v);
             }
             break;
         case SummaryPart::encryption:
@@ -256,73 +243,26 @@ void write_summary(W& w, const Summary& s, const char* kind) {
 
 template <typename W>
 void write_row(W& w, const Table& t, const TableRow& r, const char* kind) {
-    // The same keys row_json (json.cpp) sets, later ones replacing earlier ones.
-    thread_local std::vector<std::pair<std::string_view, RowValue>> kv;
-    kv.clear();
-    auto str = [&](std::string_view k, std::string_view v) { kv.push_back({k, {RowValue::string, v}}); };
-    auto str_null = [&](std::string_view k, std::string_view v) {
-        kv.push_back({k, v.empty() ? RowValue{} : RowValue{RowValue::string, v}});
-    };
-    auto u64 = [&](std::string_view k, const std::optional<std::uint64_t>& v) {
-        RowValue x;
-        if (v) x.type = RowValue::u64, x.u = *v;
-        kv.push_back({k, x});
-    };
-    auto i64 = [&](std::string_view k, const std::optional<int>& v) {
-        RowValue x;
-        if (v) x.type = RowValue::i64, x.i = *v;
-        kv.push_back({k, x});
-    };
-    const std::string& tk = t.kind;
-    if (tk != "query_session") {
-        if (tk == "query_filespace") {
-            i64("index", r.index);
-            str_null("last_incr_date", r.date);
-            str("last_incr_date_raw", r.date_raw);
-            str_null("fs_type", r.fs_type);
-        } else {
-            u64("size_bytes", r.size_bytes);
-            str("size_raw", r.size_raw);
-            if (tk == "query_image") {
-                i64("index", r.index);
-                u64("stored_size_bytes", r.stored_size_bytes);
-                str("stored_size_raw", r.stored_size_raw);
-                str_null("fs_type", r.fs_type);
-            }
-            const bool archive = tk == "query_archive";
-            str_null(archive ? "archive_date" : "backup_date", r.date);
-            str(archive ? "archive_date_raw" : "backup_date_raw", r.date_raw);
-            if (archive) {
-                str_null("expires", r.expires);
-                str("description", r.description);
-            } else {
-                str_null("mgmt_class", r.mgmt_class);
-                RowValue a;
-                if (r.active) a.type = RowValue::boolean, a.b = *r.active;
-                kv.push_back({"active", a});
-            }
-        }
-        str("name", r.name);
-    }
-    for (const auto& [k, v] : r.fields) str(k, v);
-    kv.push_back({"line", {RowValue::i64, {}, 0, r.line}});
-    std::stable_sort(kv.begin(), kv.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    thread_local std::vector<RowMember> members;
+    row_members(t, r, members);
     begin(w, kind);
     if (kind != nullptr) {
         key(w, "table"), write_string(w, t.kind);
         key(w, "table_line"), w.Int(t.line);
     }
-    for (std::size_t i = 0; i < kv.size(); ++i) {
-        if (i + 1 < kv.size() && kv[i + 1].first == kv[i].first) continue;  // a later value wins
-        if (kind != nullptr && (kv[i].first == "kind" || kv[i].first == "table" || kv[i].first == "table_line")) continue;
-        write_string(w, kv[i].first);
-        const RowValue& v = kv[i].second;
-        switch (v.type) {
-        case RowValue::null: w.Null(); break;
-        case RowValue::string: write_string(w, v.s); break;
-        case RowValue::u64: w.Uint64(v.u); break;
-        case RowValue::i64: w.Int64(v.i); break;
-        case RowValue::boolean: w.Bool(v.b); break;
+    for (const RowMember& m : members) {
+        if (m.schema) {
+            key(w, m.key);
+        } else {
+            if (kind != nullptr && (m.key == "kind" || m.key == "table" || m.key == "table_line")) continue;
+            write_string(w, m.key);
+        }
+        switch (m.type) {
+        case RowMember::null: w.Null(); break;
+        case RowMember::string: write_string(w, m.s); break;
+        case RowMember::u64: w.Uint64(m.u); break;
+        case RowMember::i64: w.Int64(m.i); break;
+        case RowMember::boolean: w.Bool(m.b); break;
         }
     }
     w.EndObject();
@@ -354,6 +294,7 @@ void write_table_head(W& w, const Table& t, const char* kind) {
     template void write_string(W&, std::string_view);
 OPSKIT_DSMC_INSTANTIATE(CompactWriter)
 OPSKIT_DSMC_INSTANTIATE(PrettyWriter)
+OPSKIT_DSMC_INSTANTIATE(YamlWriter)
 #undef OPSKIT_DSMC_INSTANTIATE
 
 }  // namespace opskit::dsmc::detail

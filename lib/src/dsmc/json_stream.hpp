@@ -1,28 +1,21 @@
-// The `bkctl parse` JSON records written straight from the parser's structs with RapidJSON's
-// SAX writer: no DOM per record, so a multi-gigabyte log prints at the speed it parses.
-// Keys come out in the order nlohmann's sorted objects give the whole-report document
-// (to_json in json.cpp), so both paths print the same document.
+// The `bkctl parse` records written straight from the parser's structs through a SAX writer
+// interface (RapidJSON's): JsonWriter for json and jsonl, YamlWriter for yaml. No DOM per
+// record, so a multi-gigabyte log prints at the speed it parses. Keys come out in the order
+// nlohmann's sorted objects give the whole-report document (to_json in json.cpp), so both
+// paths print the same document.
 #pragma once
-
-// SSE2 lets the writer copy runs of plain characters 16 at a time (every x86-64 has it).
-#if defined(__SSE2__) && !defined(RAPIDJSON_SSE2)
-#define RAPIDJSON_SSE2
-#endif
-#include <rapidjson/prettywriter.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <string>
 
+#include "dsmc/json_writer.hpp"
+#include "dsmc/yaml_writer.hpp"
 #include "opskit/dsmc/stream.hpp"
 
 namespace opskit::dsmc::detail {
 
-/// The writers' buffer, drained by the caller between records. RapidJSON's own buffer type,
-/// for which the writer reserves once per value and copies without per-byte checks.
-using Buffer = rapidjson::StringBuffer;
-using CompactWriter = rapidjson::Writer<Buffer>;
-using PrettyWriter = rapidjson::PrettyWriter<Buffer>;
+/// jsonl's records and json's document (indent two).
+using CompactWriter = JsonWriter<false>;
+using PrettyWriter = JsonWriter<true>;
 
 /// Each writes one JSON object. `kind`, when not null, comes first as `"kind": kind`
 /// (the jsonl form). write_table_head leaves the object open inside its `rows` array
@@ -40,19 +33,27 @@ template <typename W> void write_string(W& w, std::string_view s);
 
 extern template void write_session(CompactWriter&, const Session&, const char*);
 extern template void write_session(PrettyWriter&, const Session&, const char*);
+extern template void write_session(YamlWriter&, const Session&, const char*);
 extern template void write_message(CompactWriter&, const Message&, const char*);
 extern template void write_message(PrettyWriter&, const Message&, const char*);
+extern template void write_message(YamlWriter&, const Message&, const char*);
 extern template void write_summary(CompactWriter&, const Summary&, const char*);
 extern template void write_summary(PrettyWriter&, const Summary&, const char*);
+extern template void write_summary(YamlWriter&, const Summary&, const char*);
 extern template void write_row(CompactWriter&, const Table&, const TableRow&, const char*);
 extern template void write_row(PrettyWriter&, const Table&, const TableRow&, const char*);
+extern template void write_row(YamlWriter&, const Table&, const TableRow&, const char*);
 extern template void write_table_head(CompactWriter&, const Table&, const char*);
 extern template void write_table_head(PrettyWriter&, const Table&, const char*);
+extern template void write_table_head(YamlWriter&, const Table&, const char*);
 extern template void write_severity(CompactWriter&, const std::optional<Severity>&);
 extern template void write_severity(PrettyWriter&, const std::optional<Severity>&);
+extern template void write_severity(YamlWriter&, const std::optional<Severity>&);
 extern template void write_return_code(CompactWriter&, const std::optional<int>&);
 extern template void write_return_code(PrettyWriter&, const std::optional<int>&);
+extern template void write_return_code(YamlWriter&, const std::optional<int>&);
 extern template void write_string(CompactWriter&, std::string_view);
 extern template void write_string(PrettyWriter&, std::string_view);
+extern template void write_string(YamlWriter&, std::string_view);
 
 }  // namespace opskit::dsmc::detail

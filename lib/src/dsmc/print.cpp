@@ -10,10 +10,13 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <fcntl.h>
+#include <sys/sendfile.h>
 #include <unistd.h>
 
+#include "dsmc/digits.hpp"
 #include "dsmc/json_stream.hpp"
 #include "dsmc/view.hpp"
 #include "opskit/core/error.hpp"
@@ -59,19 +62,30 @@ public:
         }
         m_buf.clear();
     }
-    /// Copies bytes [from, size - drop_tail) of this (a temporary file) to `to`.
+    /// Copies bytes [from, size - drop_tail) of this (a temporary file) to `to`: by the
+    /// kernel where it can (sendfile: no pass of the bytes through this process, which was
+    /// a few percent of a parse's instructions), else read back and written.
     void copy_to(FdOut& to, std::size_t from, std::size_t drop_tail) {
         flush();
+        to.flush();  // what is buffered goes first
         const std::size_t end = m_size > drop_tail ? m_size - drop_tail : 0;
+        off_t at = static_cast<off_t>(from);
+        while (static_cast<std::size_t>(at) < end) {
+            const ssize_t n = ::sendfile(to.m_fd, m_fd, &at, end - static_cast<std::size_t>(at));
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0 && (errno == EINVAL || errno == ENOSYS)) break;  // not for this output: copy it ourselves
+            if (n <= 0) write_failed(to.m_name, n < 0 ? errno : EIO);
+            to.m_size += static_cast<std::size_t>(n);
+        }
         constexpr std::size_t kChunk = std::size_t{1} << 20;
-        const std::unique_ptr<char[]> buf(new char[kChunk]);
-        std::size_t at = from;
-        while (at < end) {
-            const ssize_t n = ::pread(m_fd, buf.get(), std::min(kChunk, end - at), static_cast<off_t>(at));
+        std::unique_ptr<char[]> buf;
+        while (static_cast<std::size_t>(at) < end) {
+            if (!buf) buf.reset(new char[kChunk]);
+            const ssize_t n = ::pread(m_fd, buf.get(), std::min(kChunk, end - static_cast<std::size_t>(at)), at);
             if (n < 0 && errno == EINTR) continue;
             if (n <= 0) write_failed(m_name, n < 0 ? errno : EIO);
             to.write(std::string_view(buf.get(), static_cast<std::size_t>(n)));
-            at += static_cast<std::size_t>(n);
+            at += n;
         }
     }
     std::size_t size() const { return m_size; }
@@ -107,13 +121,6 @@ void emit(std::string& rec, FdOut& out) {
     rec.clear();
 }
 
-/// The same for what a JSON writer left in its buffer (`rec` is scratch space).
-void emit(Buffer& buf, std::string& rec, FdOut& out) {
-    rec.assign(buf.GetString(), buf.GetSize());
-    buf.Clear();
-    emit(rec, out);
-}
-
 std::string severity_text(const std::optional<Severity>& s) { return s ? std::string(to_string(*s)) : std::string(); }
 
 // The arrays of the document, in its key order.
@@ -124,7 +131,7 @@ constexpr std::array<const char*, kParts> kPartNames = {"messages", "sessions", 
 
 class JsonlSink : public Sink {
 public:
-    explicit JsonlSink(FdOut& out) : m_out(out), m_w(m_buf) {}
+    explicit JsonlSink(FdOut& out) : m_out(out) {}
 
     void on_session(const Session& s) override { record([&] { write_session(m_w, s, "session"); }); }
     void on_message(const Message& m) override { record([&] { write_message(m_w, m, "message"); }); }
@@ -156,60 +163,113 @@ public:
 private:
     template <typename F>
     void record(F&& write) {
-        m_w.Reset(m_buf);
+        m_w.Reset();
         write();
-        m_buf.Put('\n');
-        emit(m_buf, m_rec, m_out);
+        m_rec.assign(m_w.text());
+        m_w.clear_text();
+        m_rec.push_back('\n');
+        emit(m_rec, m_out);
     }
     FdOut& m_out;
     std::string m_rec;
-    Buffer m_buf;
     CompactWriter m_w;
 };
 
-// ----------------------------------------------------------------------------------- json
+// ------------------------------------------------------------------------ json and yaml
 
-/// Each array is written by its own PrettyWriter as the document `{"name": [ … ]}`, whose
+/// The four arrays of a document, each spilled to its own temporary file while the input
+/// is read and copied into the document, in key order, at the end.
+class Spill {
+public:
+    Spill() {
+        for (auto& p : m_parts) p.file = temporary();
+    }
+    /// Where the next record of array `i` is rendered.
+    std::string& rec(Part i) { return m_parts[i].rec; }
+    FdOut& file(Part i) { return *m_parts[i].file; }
+    /// Redacts rec(i) and appends it to the array's file.
+    void flush(Part i) { emit(m_parts[i].rec, *m_parts[i].file); }
+    /// Copies array `i` to `out` after its key (`name:`); false, with nothing written, if
+    /// it has no records.
+    bool copy_section(Part i, FdOut& out) {
+        FdOut& f = *m_parts[i].file;
+        if (f.size() == 0) return false;
+        out.write(std::string(kPartNames[i]) + ":\n");
+        f.copy_to(out, 0, 0);
+        return true;
+    }
+
+private:
+    struct PartState {
+        std::unique_ptr<FdOut> file;
+        std::string rec;
+    };
+    std::array<PartState, kParts> m_parts;
+};
+
+/// The records of the json and yaml documents: each written by the record writers into
+/// the writer `W` of its array, which keeps its place in the array from record to record,
+/// then moved from the writer's buffer to the array's file, redacted.
+template <typename W>
+class RecordSink : public Sink {
+public:
+    void on_session(const Session& s) override { write_session(writer(kSessions), s), written(kSessions); }
+    void on_message(const Message& m) override { write_message(writer(kMessages), m), written(kMessages); }
+    void on_summary(const Summary& s) override { write_summary(writer(kSummaries), s), written(kSummaries); }
+    void on_table_begin(const Table& t) override { write_table_head(writer(kTables), t), written(kTables); }
+    void on_table_row(const Table& t, const TableRow& r) override { write_row(writer(kTables), t, r), written(kTables); }
+    void on_table_end(const Table&) override {
+        W& w = writer(kTables);
+        w.EndArray();
+        w.EndObject();
+        written(kTables);
+    }
+
+protected:
+    template <typename... Args>
+    explicit RecordSink(const Args&... args) {
+        for (auto& w : m_w) w = std::make_unique<W>(args...);
+    }
+    W& writer(Part i) { return *m_w[i]; }
+    /// A record (or a part of one) is in writer(i)'s buffer.
+    void written(Part i) {
+        m_spill.rec(i).assign(m_w[i]->text());
+        m_w[i]->clear_text();
+        m_spill.flush(i);
+    }
+
+    Spill m_spill;
+
+private:
+    std::array<std::unique_ptr<W>, kParts> m_w;  ///< by Part
+};
+
+/// Each array is written by its own pretty writer as the document `{"name": [ … ]}`, whose
 /// text between the outer braces is exactly the member of the whole document.
-class JsonSink : public Sink {
+class JsonSink : public RecordSink<PrettyWriter> {
 public:
     explicit JsonSink(FdOut& out) : m_out(out) {
         for (std::size_t i = 0; i < kParts; ++i) {
-            auto& p = m_parts[i];
-            p.file = temporary();
-            p.w = std::make_unique<PrettyWriter>(p.buf);
-            p.w->SetIndent(' ', 2);
-            p.w->StartObject();
-            p.w->Key(kPartNames[i]);
-            p.w->StartArray();
-            emit(p.buf, p.rec, *p.file);
+            PrettyWriter& w = writer(static_cast<Part>(i));
+            w.StartObject();
+            w.Key(kPartNames[i]);
+            w.StartArray();
+            written(static_cast<Part>(i));
         }
     }
 
-    void on_session(const Session& s) override { part(kSessions, [&](PrettyWriter& w) { write_session(w, s); }); }
-    void on_message(const Message& m) override { part(kMessages, [&](PrettyWriter& w) { write_message(w, m); }); }
-    void on_summary(const Summary& s) override { part(kSummaries, [&](PrettyWriter& w) { write_summary(w, s); }); }
-    void on_table_begin(const Table& t) override { part(kTables, [&](PrettyWriter& w) { write_table_head(w, t); }); }
-    void on_table_row(const Table& t, const TableRow& r) override {
-        part(kTables, [&](PrettyWriter& w) { write_row(w, t, r); });
-    }
-    void on_table_end(const Table&) override {
-        part(kTables, [&](PrettyWriter& w) {
+    void on_end(const Totals& t) override {
+        for (std::size_t i = 0; i < kParts; ++i) {
+            PrettyWriter& w = writer(static_cast<Part>(i));
             w.EndArray();
             w.EndObject();
-        });
-    }
-    void on_end(const Totals& t) override {
-        for (auto& p : m_parts) {
-            p.w->EndArray();
-            p.w->EndObject();
-            emit(p.buf, p.rec, *p.file);
+            written(static_cast<Part>(i));
         }
         std::string head = "{\n  \"highest_severity\": ";
         head += t.highest_severity ? "\"" + severity_text(t.highest_severity) + "\"" : "null";
         head += ",\n  \"lines\": " + std::to_string(t.lines) + ",\n";
         m_out.write(head);
-        auto member = [&](Part i) { m_parts[i].file->copy_to(m_out, 2, 2); };  // drop "{\n" and "\n}"
+        auto member = [&](Part i) { m_spill.file(i).copy_to(m_out, 2, 2); };  // drop "{\n" and "\n}"
         member(kMessages);
         m_out.write(",\n  \"return_code\": " + (t.return_code ? std::to_string(*t.return_code) : std::string("null")) + ",\n");
         member(kSessions);
@@ -222,38 +282,37 @@ public:
     }
 
 private:
-    struct PartState {
-        std::unique_ptr<FdOut> file;
-        std::string rec;
-        Buffer buf;
-        std::unique_ptr<PrettyWriter> w;
-    };
-    template <typename F>
-    void part(Part i, F&& write) {
-        PartState& p = m_parts[i];
-        write(*p.w);
-        emit(p.buf, p.rec, *p.file);
-    }
     FdOut& m_out;
-    std::array<PartState, kParts> m_parts;
 };
 
-// -------------------------------------------------------------------------- yaml and table
+/// The yaml document: the same records, written by a YAML writer per array whose items
+/// stand at column 2.
+class YamlSink : public RecordSink<YamlWriter> {
+public:
+    explicit YamlSink(FdOut& out) : RecordSink(2), m_out(out) {}
 
-/// Prefixes the first line of `block` with `first` and the others with `rest`.
-void indent_item(std::string_view block, std::string_view first, std::string_view rest, std::string& out) {
-    bool start = true;
-    std::size_t i = 0;
-    while (i < block.size()) {
-        const auto nl = block.find('\n', i);
-        const std::size_t end = nl == std::string_view::npos ? block.size() : nl;
-        out.append(start ? first : rest);
-        out.append(block.substr(i, end - i));
-        out.push_back('\n');
-        start = false;
-        i = end + 1;
+    void on_end(const Totals& t) override {
+        const Json severity = t.highest_severity ? Json(severity_text(t.highest_severity)) : Json(nullptr);
+        const Json rc = t.return_code ? Json(*t.return_code) : Json(nullptr);
+        m_out.write(to_yaml(Json::object({{"highest_severity", severity}, {"lines", t.lines}})));
+        section(kMessages);
+        m_out.write(to_yaml(Json::object({{"return_code", rc}})));
+        section(kSessions);
+        section(kSummaries);
+        section(kTables);
+        m_out.write(to_yaml(Json::object({{"verdict", t.verdict}})));
+        m_out.flush();
     }
-}
+
+private:
+    void section(Part i) {
+        if (!m_spill.copy_section(i, m_out)) m_out.write(std::string(kPartNames[i]) + ": []\n");
+    }
+
+    FdOut& m_out;
+};
+
+// ---------------------------------------------------------------------------------- table
 
 /// What the table printer shows for a scalar (output.cpp's scalar_text).
 std::string scalar(const Json& v) {
@@ -263,99 +322,88 @@ std::string scalar(const Json& v) {
     return v.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-/// A flat object as an item of a top-level list in the table printer's layout.
-void table_item(const Json& obj, std::string& out) {
-    std::size_t width = 0;
-    for (const auto& [k, v] : obj.items()) width = std::max(width, k.size());
-    bool first = true;
-    for (const auto& [k, v] : obj.items()) {
-        out.append(first ? "  - " : "    ");
-        out.append(k).append(":").append(width - k.size() + 1, ' ').append(scalar(v)).push_back('\n');
-        first = false;
-    }
-}
-
-/// The yaml and table documents: the same four arrays, spilled the same way.
-class TextSink : public Sink {
+/// A record's lines as an item of a top-level list in the table printer's layout (output.cpp's
+/// render_object): `  - key: value`, then `    key: value`, values one column past the
+/// widest key. Lines are kept until the record's last is known, for that width.
+class TableItem : public ViewLines {
 public:
-    TextSink(FdOut& out, bool yaml) : m_out(out), m_yaml(yaml) {
-        for (auto& p : m_parts) p.file = temporary();
+    void text(std::string_view key, std::string_view value) override { add(key, value); }
+    void integer(std::string_view key, std::int64_t value) override { add(key, Digits(value).text()); }
+    void count(std::string_view key, std::uint64_t value) override { add(key, Digits(value).text()); }
+    void none(std::string_view key) override { add(key, "-"); }
+
+    /// Appends the item to `out` and forgets its lines.
+    void write(std::string& out) {
+        std::size_t width = 0;
+        for (const Line& l : m_lines) width = std::max(width, l.key.size());
+        bool first = true;
+        for (const Line& l : m_lines) {
+            out.append(first ? "  - " : "    ").append(l.key).append(":").append(width - l.key.size() + 1, ' ');
+            out.append(m_values, l.at, l.size).push_back('\n');
+            first = false;
+        }
+        m_lines.clear();
+        m_values.clear();
     }
+
+private:
+    struct Line {
+        std::string_view key;  ///< valid during the record's call, like the record
+        std::size_t at, size;  ///< of the value in m_values
+    };
+    void add(std::string_view key, std::string_view value) {
+        m_lines.push_back({key, m_values.size(), value.size()});
+        m_values.append(value);
+    }
+    std::vector<Line> m_lines;
+    std::string m_values;
+};
+
+/// The table view's document (to_table_view), one record at a time.
+class TableSink : public Sink {
+public:
+    explicit TableSink(FdOut& out) : m_out(out) {}
 
     void on_session(const Session& s) override {
-        if (m_yaml) yaml_item(kSessions, to_json(s));
-        else table_item(session_view(s), add(kSessions));
-        flush(kSessions);
+        session_view(s, m_item);
+        item(kSessions);
     }
     void on_message(const Message& m) override {
-        if (m_yaml) yaml_item(kMessages, to_json(m));
-        else table_item(message_view(m), add(kMessages));
-        flush(kMessages);
+        message_view(m, m_item);
+        item(kMessages);
     }
     void on_summary(const Summary& s) override {
-        if (m_yaml) yaml_item(kSummaries, to_json(s));
-        else table_item(summary_view(s), add(kSummaries));
-        flush(kSummaries);
+        summary_view(s, m_item);
+        item(kSummaries);
     }
     void on_table_begin(const Table& t) override {
-        std::string& rec = add(kTables);
-        if (m_yaml) indent_item(to_yaml(Json::object({{"kind", t.kind}, {"line", t.line}})), "  - ", "    ", rec);
-        else rec.append("  - kind: ").append(t.kind).append("\n    rows: ");
+        m_spill.rec(kTables).append("  - kind: ").append(t.kind).append("\n    rows: ");
         m_rows = 0;
-        flush(kTables);
+        m_spill.flush(kTables);
     }
     void on_table_row(const Table& t, const TableRow& r) override {
-        std::string& rec = m_parts[kTables].rec;
-        if (m_yaml) {
-            if (m_rows == 0) rec.append("    rows:\n");
-            indent_item(to_yaml(to_json(t, r)), "      - ", "        ", rec);
-        } else {
-            if (m_rows > 0) rec.push_back(',');
-            rec.append(row_view(t, r));
-        }
+        std::string& out = m_spill.rec(kTables);
+        if (m_rows > 0) out.push_back(',');
+        row_view(t, r, out);
         ++m_rows;
-        flush(kTables);
+        m_spill.flush(kTables);
     }
     void on_table_end(const Table&) override {
-        std::string& rec = m_parts[kTables].rec;
-        if (m_yaml) {
-            if (m_rows == 0) rec.append("    rows: []\n");  // as the YAML writer puts an empty sequence
-        } else {
-            rec.append(m_rows == 0 ? "-\n" : "\n");
-        }
-        flush(kTables);
+        m_spill.rec(kTables).append(m_rows == 0 ? "-\n" : "\n");
+        m_spill.flush(kTables);
     }
     void on_end(const Totals& t) override {
-        const Json severity = t.highest_severity ? Json(severity_text(t.highest_severity)) : Json(nullptr);
-        const Json rc = t.return_code ? Json(*t.return_code) : Json(nullptr);
-        if (m_yaml) {
-            m_out.write(to_yaml(Json::object({{"highest_severity", severity}, {"lines", t.lines}})));
-            section(kMessages);
-            m_out.write(to_yaml(Json::object({{"return_code", rc}})));
-            section(kSessions);
-            section(kSummaries);
-            section(kTables);
-            m_out.write(to_yaml(Json::object({{"verdict", t.verdict}})));
-        } else {
-            scalar_line("highest_severity", severity);
-            section(kMessages);
-            scalar_line("return_code", rc);
-            section(kSessions);
-            section(kSummaries);
-            section(kTables);
-            scalar_line("verdict", t.verdict);
-        }
+        scalar_line("highest_severity", t.highest_severity ? Json(severity_text(t.highest_severity)) : Json(nullptr));
+        section(kMessages);
+        scalar_line("return_code", t.return_code ? Json(*t.return_code) : Json(nullptr));
+        section(kSessions);
+        section(kSummaries);
+        section(kTables);
+        scalar_line("verdict", t.verdict);
         m_out.flush();
     }
 
 private:
-    struct PartState {
-        std::unique_ptr<FdOut> file;
-        std::string rec;
-    };
-    std::string& add(Part i) { return m_parts[i].rec; }
-    void flush(Part i) { emit(m_parts[i].rec, *m_parts[i].file); }
-    void yaml_item(Part i, const Json& j) { indent_item(to_yaml(j), "  - ", "    ", m_parts[i].rec); }
     /// `key: value` at the top level of the table layout, whose widest key is highest_severity.
     void scalar_line(std::string_view key, const Json& v) {
         constexpr std::size_t kWidth = 16;
@@ -365,19 +413,16 @@ private:
         m_out.write(line);
     }
     void section(Part i) {
-        const std::string_view name = kPartNames[i];
-        FdOut& f = *m_parts[i].file;
-        if (f.size() == 0) {
-            if (m_yaml) m_out.write(std::string(name) + ": []\n");
-            else scalar_line(name, Json(nullptr));
-            return;
-        }
-        m_out.write(std::string(name) + ":\n");
-        f.copy_to(m_out, 0, 0);
+        if (!m_spill.copy_section(i, m_out)) scalar_line(kPartNames[i], Json(nullptr));
     }
+    void item(Part i) {
+        m_item.write(m_spill.rec(i));
+        m_spill.flush(i);
+    }
+
     FdOut& m_out;
-    bool m_yaml;
-    std::array<PartState, kParts> m_parts;
+    Spill m_spill;
+    TableItem m_item;
     std::size_t m_rows = 0;
 };
 
@@ -396,9 +441,13 @@ void print_parse(std::string_view path, OutputFormat format, int fd) {
         parse_stream(path, sink);
         break;
     }
-    case OutputFormat::yaml:
+    case OutputFormat::yaml: {
+        YamlSink sink(out);
+        parse_stream(path, sink);
+        break;
+    }
     case OutputFormat::table: {
-        TextSink sink(out, format == OutputFormat::yaml);
+        TableSink sink(out);
         parse_stream(path, sink);
         break;
     }

@@ -1,8 +1,10 @@
 // The human digest of a parsed dsmc output (`bkctl parse` without --output json): what an
 // operator reads first (verdict, return code, failures), then sessions, messages, the
 // summary figures in readable units and one line per table row.
+#include <algorithm>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "opskit/core/units.hpp"
 #include "opskit/dsmc/report.hpp"
@@ -12,58 +14,125 @@
 namespace opskit::dsmc {
 namespace {
 
-std::string first_line(const std::string& s) {
+using detail::ViewLines;
+
+/// The first line of a message's text, with ` ...` if more follow.
+std::string_view first_line(std::string_view s, std::string& scratch) {
     const auto nl = s.find('\n');
-    return nl == std::string::npos ? s : s.substr(0, nl) + " ...";
+    if (nl == std::string_view::npos) return s;
+    scratch.assign(s.substr(0, nl)).append(" ...");
+    return scratch;
 }
 
-std::string hms(double seconds) {
+using Scratch = char[64];
+
+/// What snprintf wrote into `buf` (cut at its size, as the text it left there).
+std::string_view written(const Scratch& buf, int n) {
+    return {buf, static_cast<std::size_t>(std::clamp(n, 0, static_cast<int>(sizeof buf) - 1))};
+}
+
+/// `hh:mm:ss`, written into `buf`.
+std::string_view hms(double seconds, Scratch& buf) {
     const auto total = static_cast<unsigned long long>(seconds < 0 ? 0 : seconds);
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "%02llu:%02llu:%02llu", total / 3600, (total / 60) % 60, total % 60);
-    return buf;
+    return written(buf, std::snprintf(buf, sizeof buf, "%02llu:%02llu:%02llu", total / 3600, (total / 60) % 60, total % 60));
 }
 
-std::string fixed(double v, const char* unit) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.2f%s", v, unit);
-    return buf;
+/// Two decimals and a unit, written into `buf`.
+std::string_view fixed(double v, const char* unit, Scratch& buf) {
+    return written(buf, std::snprintf(buf, sizeof buf, "%.2f%s", v, unit));
 }
+
+// The lines of a summary the view knows, each with how it shows its figure, sorted by key
+// once: unknown labels (`other`, already sorted) are merged in per summary.
+enum class Shown { count, size, seconds, rate, percent, hms, text };
+
+struct SummaryLine {
+    std::string_view key;
+    Shown shown;
+    std::optional<std::uint64_t> Summary::*count = nullptr;
+    std::optional<double> Summary::*real = nullptr;
+};
+
+const std::vector<SummaryLine>& summary_lines() {
+    static const std::vector<SummaryLine> lines = [] {
+        std::vector<SummaryLine> l;
+        for (const auto& f : object_count_fields) l.push_back({f.key, Shown::count, f.member});
+        for (const auto& f : byte_count_fields) l.push_back({f.key, Shown::size, f.member});
+        l.push_back({"data_transfer_time", Shown::seconds, nullptr, &Summary::data_transfer_time_s});
+        l.push_back({"network_rate", Shown::rate, nullptr, &Summary::network_rate_bytes_per_s});
+        l.push_back({"aggregate_rate", Shown::rate, nullptr, &Summary::aggregate_rate_bytes_per_s});
+        l.push_back({"compressed", Shown::percent, nullptr, &Summary::compressed_percent});
+        l.push_back({"deduplication_reduction", Shown::percent, nullptr, &Summary::deduplication_reduction_percent});
+        l.push_back({"data_reduction", Shown::percent, nullptr, &Summary::data_reduction_percent});
+        l.push_back({"subfile_reduced", Shown::percent, nullptr, &Summary::subfile_reduced_percent});
+        l.push_back({"elapsed", Shown::hms, nullptr, &Summary::elapsed_s});
+        l.push_back({"encryption_type", Shown::text});
+        std::sort(l.begin(), l.end(), [](const SummaryLine& a, const SummaryLine& b) { return a.key < b.key; });
+        return l;
+    }();
+    return lines;
+}
+
+bool present(const Summary& s, const SummaryLine& l) {
+    if (l.count != nullptr) return (s.*l.count).has_value();
+    if (l.real != nullptr) return (s.*l.real).has_value();
+    return s.encryption_type.has_value();
+}
+
+void show(const Summary& s, const SummaryLine& l, ViewLines& out) {
+    Scratch buf;
+    switch (l.shown) {
+    case Shown::count: out.count(l.key, *(s.*l.count)); break;
+    case Shown::size: out.text(l.key, format_size(*(s.*l.count))); break;
+    case Shown::seconds: out.text(l.key, fixed(*(s.*l.real), " s", buf)); break;
+    case Shown::rate: out.text(l.key, format_size(static_cast<std::uint64_t>(*(s.*l.real))) + "/s"); break;
+    case Shown::percent: out.text(l.key, fixed(*(s.*l.real), "%", buf)); break;
+    case Shown::hms: out.text(l.key, hms(*(s.*l.real), buf)); break;
+    case Shown::text: out.text(l.key, *s.encryption_type); break;
+    }
+}
+
+/// Builds the object of one record for the whole-report view.
+class JsonLines : public ViewLines {
+public:
+    void text(std::string_view key, std::string_view value) override { m_j[std::string(key)] = std::string(value); }
+    void integer(std::string_view key, std::int64_t value) override { m_j[std::string(key)] = value; }
+    void count(std::string_view key, std::uint64_t value) override { m_j[std::string(key)] = value; }
+    void none(std::string_view key) override { m_j[std::string(key)] = nullptr; }
+    Json take() { return std::move(m_j); }
+
+private:
+    Json m_j = Json::object();
+};
 
 }  // namespace
 
 namespace detail {
 
-Json summary_view(const Summary& s) {
-    Json j = Json::object();
-    for (const auto& f : object_count_fields)
-        if (s.*f.member) j[f.key] = *(s.*f.member);
-    for (const auto& f : byte_count_fields)
-        if (s.*f.member) j[f.key] = format_size(*(s.*f.member));
-    if (s.data_transfer_time_s) j["data_transfer_time"] = fixed(*s.data_transfer_time_s, " s");
-    if (s.network_rate_bytes_per_s) j["network_rate"] = format_size(static_cast<std::uint64_t>(*s.network_rate_bytes_per_s)) + "/s";
-    if (s.aggregate_rate_bytes_per_s)
-        j["aggregate_rate"] = format_size(static_cast<std::uint64_t>(*s.aggregate_rate_bytes_per_s)) + "/s";
-    if (s.compressed_percent) j["compressed"] = fixed(*s.compressed_percent, "%");
-    if (s.deduplication_reduction_percent) j["deduplication_reduction"] = fixed(*s.deduplication_reduction_percent, "%");
-    if (s.data_reduction_percent) j["data_reduction"] = fixed(*s.data_reduction_percent, "%");
-    if (s.subfile_reduced_percent) j["subfile_reduced"] = fixed(*s.subfile_reduced_percent, "%");
-    if (s.elapsed_s) j["elapsed"] = hms(*s.elapsed_s);
-    if (s.encryption_type) j["encryption_type"] = *s.encryption_type;
-    for (const auto& [label, value] : s.other) j[label] = value;
-    return j;
+void summary_view(const Summary& s, ViewLines& out) {
+    auto other = s.other.begin();
+    for (const SummaryLine& l : summary_lines()) {
+        if (!present(s, l)) continue;
+        for (; other != s.other.end() && other->first < l.key; ++other) out.text(other->first, other->second);
+        if (other != s.other.end() && other->first == l.key) continue;  // an unknown label of that name replaces it
+        show(s, l, out);
+    }
+    for (; other != s.other.end(); ++other) out.text(other->first, other->second);
 }
 
-std::string row_view(const Table& t, const TableRow& r) {
-    std::string out;
-    auto add = [&](const std::string& part) {
+void row_view(const Table& t, const TableRow& r, std::string& out) {
+    const std::size_t start = out.size();
+    auto add = [&](std::string_view part) {
         if (part.empty()) return;
-        if (!out.empty()) out += "  ";
+        if (out.size() > start) out += "  ";
         out += part;
     };
     if (t.kind == "query_session") {
-        for (const auto& [k, v] : r.fields) add(k + "=" + v);
-        return out;
+        for (const auto& [k, v] : r.fields) {
+            if (out.size() > start) out += "  ";
+            out.append(k).append("=").append(v);
+        }
+        return;
     }
     if (r.index) add("#" + std::to_string(*r.index));
     if (r.size_bytes) add(format_size(*r.size_bytes));
@@ -74,20 +143,24 @@ std::string row_view(const Table& t, const TableRow& r) {
     add(r.name);
     if (!r.expires.empty()) add("expires " + r.expires);
     add(r.description);
-    return out;
 }
 
-Json session_view(const Session& s) {
-    Json one = Json::object();
-    one["node"] = s.node_name.empty() ? Json(nullptr) : Json(s.node_name);
-    one["server"] = s.server_name.empty() ? Json(nullptr) : Json(s.server_name + (s.server_platform.empty() ? "" : " (" + s.server_platform + ")"));
-    if (!s.server_version.empty()) one["server_version"] = s.server_version;
-    if (!s.client_version.empty()) one["client_version"] = s.client_version;
-    return one;
+void session_view(const Session& s, ViewLines& out) {
+    if (!s.client_version.empty()) out.text("client_version", s.client_version);
+    if (s.node_name.empty()) out.none("node");
+    else out.text("node", s.node_name);
+    if (s.server_name.empty()) out.none("server");
+    else if (s.server_platform.empty()) out.text("server", s.server_name);
+    else out.text("server", s.server_name + " (" + s.server_platform + ")");
+    if (!s.server_version.empty()) out.text("server_version", s.server_version);
 }
 
-Json message_view(const Message& m) {
-    return Json{{"line", m.line}, {"code", m.code}, {"severity", std::string(to_string(m.severity))}, {"text", first_line(m.text)}};
+void message_view(const Message& m, ViewLines& out) {
+    std::string scratch;
+    out.text("code", m.code);
+    out.integer("line", m.line);
+    out.text("severity", to_string(m.severity));
+    out.text("text", first_line(m.text, scratch));
 }
 
 }  // namespace detail
@@ -99,19 +172,26 @@ Json to_table_view(const Report& r) {
     j["verdict"] = r.verdict;
     j["return_code"] = r.return_code ? Json(*r.return_code) : Json(nullptr);
     j["highest_severity"] = r.highest_severity ? Json(std::string(to_string(*r.highest_severity))) : Json(nullptr);
-    Json sessions = Json::array();
-    for (const auto& s : r.sessions) sessions.push_back(session_view(s));
-    j["sessions"] = std::move(sessions);
-    Json messages = Json::array();
-    for (const auto& m : r.messages) messages.push_back(message_view(m));
-    j["messages"] = std::move(messages);
-    Json summaries = Json::array();
-    for (const auto& s : r.summaries) summaries.push_back(summary_view(s));
-    j["summaries"] = std::move(summaries);
+    auto records = [](const auto& items, auto view) {
+        Json a = Json::array();
+        for (const auto& item : items) {
+            JsonLines lines;
+            view(item, lines);
+            a.push_back(lines.take());
+        }
+        return a;
+    };
+    j["sessions"] = records(r.sessions, [](const Session& s, ViewLines& out) { session_view(s, out); });
+    j["messages"] = records(r.messages, [](const Message& m, ViewLines& out) { message_view(m, out); });
+    j["summaries"] = records(r.summaries, [](const Summary& s, ViewLines& out) { summary_view(s, out); });
     Json tables = Json::array();
     for (const auto& t : r.tables) {
         Json rows = Json::array();
-        for (const auto& row : t.rows) rows.push_back(row_view(t, row));
+        for (const auto& row : t.rows) {
+            std::string line;
+            row_view(t, row, line);
+            rows.push_back(std::move(line));
+        }
         tables.push_back(Json{{"kind", t.kind}, {"rows", std::move(rows)}});
     }
     j["tables"] = std::move(tables);
