@@ -154,7 +154,7 @@ TEST_CASE("a transaction that throws leaves nothing behind", "[cr][store]") {
     CHECK(f.store.read([&](Tx& tx) { return list_requests(tx); }).empty());
 }
 
-TEST_CASE("a fresh-row save inserts and never overwrites; an ordinary save updates", "[cr][store]") {
+TEST_CASE("a fresh-row save inserts and never overwrites, an ordinary save updates", "[cr][store]") {
     Fixture f;
     ContainerRequest r = f.create({{"name", "first"}});
     r.name = "second";
