@@ -19,6 +19,7 @@
 #include "opskit/core/output.hpp"
 #include "opskit/dsmc/print.hpp"
 #include "opskit/dsmc/report.hpp"
+#include "memfd_output.hpp"
 #include "opskit/dsmc/stream.hpp"
 
 using namespace opskit;
@@ -72,19 +73,7 @@ std::string dump(const Report& r) { return to_json(r).dump(1, ' ', false, Json::
 
 /// What print_parse writes for `path`.
 std::string printed(const std::filesystem::path& path, OutputFormat format) {
-    const int fd = ::memfd_create("print", 0);
-    REQUIRE(fd >= 0);
-    print_parse(path.string(), format, fd);
-    std::string out;
-    char buf[65536];
-    ssize_t n = 0;
-    off_t at = 0;
-    while ((n = ::pread(fd, buf, sizeof buf, at)) > 0) {
-        out.append(buf, static_cast<std::size_t>(n));
-        at += n;
-    }
-    ::close(fd);
-    return out;
+    return written_to_fd([&](int fd) { print_parse(path.string(), format, fd); });
 }
 
 /// Counts what has been handed out so far.

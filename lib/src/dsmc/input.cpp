@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dsmc/input.hpp"
 #include "opskit/core/error.hpp"
 #include "opskit/dsmc/report.hpp"
 #include "opskit/dsmc/stream.hpp"
@@ -18,7 +19,7 @@
 namespace opskit::dsmc {
 namespace {
 
-void read_fd(int fd, std::string_view path, Sink& sink) {
+void read_fd(int fd, std::string_view path, Sink& sink, const std::function<void()>& after_chunk) {
     // 1 MiB: few system calls for a file; a pipe hands out what it has, whatever is asked.
     constexpr std::size_t kChunk = std::size_t{1} << 20;
     const std::unique_ptr<char[]> buf(new char[kChunk]);
@@ -32,15 +33,18 @@ void read_fd(int fd, std::string_view path, Sink& sink) {
             throw Error(ErrorKind::failed, "cannot read dsmc output", path, std::strerror(err));
         }
         parser.feed(std::string_view(buf.get(), static_cast<std::size_t>(n)));
+        if (after_chunk) after_chunk();
     }
     parser.finish();
 }
 
 }  // namespace
 
-void parse_stream(std::string_view path, Sink& sink) {
+namespace detail {
+
+void parse_stream(std::string_view path, Sink& sink, const std::function<void()>& after_chunk) {
     if (path == "-") {
-        read_fd(STDIN_FILENO, "-", sink);
+        read_fd(STDIN_FILENO, "-", sink, after_chunk);
         return;
     }
     const std::string p(path);
@@ -56,13 +60,17 @@ void parse_stream(std::string_view path, Sink& sink) {
         throw Error(ErrorKind::usage, "cannot parse dsmc output", path, "is a directory, expected a file or -");
     }
     try {
-        read_fd(fd, path, sink);
+        read_fd(fd, path, sink, after_chunk);
         ::close(fd);
     } catch (...) {
         ::close(fd);
         throw;
     }
 }
+
+}  // namespace detail
+
+void parse_stream(std::string_view path, Sink& sink) { detail::parse_stream(path, sink, {}); }
 
 Report parse_file(std::string_view path) {
     ReportSink sink;
