@@ -63,6 +63,32 @@ TEST_CASE("table dates in every separator, order and time shape", "[dsmc][dates]
     CHECK(rows[1].size_bytes == 2048u);
 }
 
+TEST_CASE("table dates with two-digit years, and three-digit ones", "[dsmc][dates][tables]") {
+    const Report r = parse_output(
+        "  Size      Backup Date        Mgmt Class A/I File\n"
+        "  ----      -----------        ---------- --- ----\n"
+        " 1  B  01/28/03 12:34:56    DEFAULT    A  /a\n"          // < 70: 20YY
+        " 2  B  28.01.69 12:34:56    DEFAULT    A  /b\n"
+        " 3  B  28-01-70 12:34:56    DEFAULT    A  /c\n"          // >= 70: 19YY
+        " 4  B  13/02/99 12:34:56    DEFAULT    A  /d\n"          // no month 13: day first
+        " 5  B  02/03/201 09:46:12    DEFAULT    A  /e\n"         // a three-digit year: no date
+        " 6  B  02/30/03 09:46:12    DEFAULT    A  /f\n"          // no such date either way
+        " 7  B  02/03/03\t09:46:123    DEFAULT    A  /g\n"       // a TAB, then no time
+        " 8  B  02/03/03 9.46.12 AM    DEFAULT    A  /h\n");
+    REQUIRE(r.tables.size() == 1);
+    const auto& rows = r.tables[0].rows;
+    REQUIRE(rows.size() == 5);
+    const std::pair<const char*, const char*> expected[] = {
+        {"/a", "2003-01-28T12:34:56"}, {"/b", "2069-01-28T12:34:56"}, {"/c", "1970-01-28T12:34:56"},
+        {"/d", "1999-02-13T12:34:56"}, {"/h", "2003-02-03T09:46:12"},
+    };
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        CHECK(rows[i].name == expected[i].first);
+        CHECK(rows[i].date == expected[i].second);
+    }
+    CHECK(rows[0].date_raw == "01/28/03 12:34:56");
+}
+
 TEST_CASE("stamp times next to the digits and the colon in the byte order", "[dsmc][dates]") {
     // '/' and ':' lie right before and after the digits: neither is one where a digit stands,
     // nor is a digit one where the colon stands.

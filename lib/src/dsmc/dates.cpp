@@ -39,34 +39,76 @@ bool valid(const Date& d) noexcept {
 
 namespace {
 
-/// `NN?NN?NNNN` (`?` one of `/` `-` `.`, both the same) and no digit after it, the date of
-/// every query table row, read by position: exactly what the general reading in read_date
-/// gives for that shape (two-digit groups, a four-digit year). False for any other shape.
-bool read_short_first_date(std::string_view s, std::optional<Date>& out) noexcept {
-    if (s.size() < 10) return false;
+/// Each byte's digit value, wrapped far above 9 when it is not a digit. The shape tests below
+/// take the largest of these and OR the separators' differences rather than testing byte by
+/// byte: they run for every stamped line and table row, and branches cost more than the few
+/// extra operations.
+unsigned digit_at(const unsigned char* p, std::size_t i) noexcept { return static_cast<unsigned>(p[i]) - unsigned{'0'}; }
+
+/// The two-digit number at `p[i]` (both bytes known to be digits).
+int two_digits(const unsigned char* p, std::size_t i) noexcept { return static_cast<int>(digit_at(p, i) * 10 + digit_at(p, i + 1)); }
+
+/// Whether the eight bytes `w` (as loaded from memory) are `NN?NN?NN` with `sep` for `?`,
+/// tested as one word: a byte is a digit when its high nibble is 3 and adding 6 keeps it so
+/// (no carry can cross into the next byte where the first test holds), the separators are
+/// compared in place. The masks read the same from either end, so this holds in either byte
+/// order. A time (`HH:MM:SS`) and the start of a table date (`MM/DD/YY…`) both have the shape.
+bool is_digit_pairs(std::uint64_t w, char sep) noexcept {
+    constexpr std::uint64_t kDigits = 0xFFFF00FFFF00FFFFULL;  // bytes 0 1, 3 4, 6 7
+    constexpr std::uint64_t kSeps = 0x0000FF0000FF0000ULL;    // bytes 2 and 5
+    constexpr std::uint64_t kHigh = 0xF0F0F0F0F0F0F0F0ULL & kDigits;
+    constexpr std::uint64_t kThrees = 0x3030303030303030ULL & kDigits;
+    constexpr std::uint64_t kSixes = 0x0606060606060606ULL & kDigits;
+    const std::uint64_t sep_bytes = 0x0101010101010101ULL * static_cast<unsigned char>(sep) & kSeps;
+    return (w & kHigh) == kThrees && ((w + kSixes) & kHigh) == kThrees && (w & kSeps) == sep_bytes;
+}
+
+/// `NN?NN?NNNN` or `NN?NN?NN` (`?` one of `/` `-` `.`, both the same) and no digit after it,
+/// the date of every query table row, read by position: exactly what the general reading in
+/// read_date gives for that shape (two-digit groups; a four-digit year, or a two-digit one
+/// < 70 for 20YY). False for any other shape (a three-digit year too), which is left to it.
+bool read_short_first_date(std::string_view s, std::optional<Date>& out, std::size_t& used) noexcept {
+    if (s.size() < 8) return false;
     const char sep = s[2];
-    if ((sep != '/' && sep != '-' && sep != '.') || s[5] != sep) return false;
-    for (std::size_t i : {0, 1, 3, 4, 6, 7, 8, 9})
-        if (!is_digit(s[i])) return false;
-    if (s.size() > 10 && is_digit(s[10])) return false;
-    auto num = [&s](std::size_t i, std::size_t n) {
-        int v = 0;
-        for (std::size_t k = i; k < i + n; ++k) v = v * 10 + (s[k] - '0');
-        return v;
-    };
-    const int a = num(0, 2), b = num(3, 2), year = num(6, 4);
+    if (sep != '/' && sep != '-' && sep != '.') return false;
+    std::uint64_t w = 0;
+    std::memcpy(&w, s.data(), sizeof w);
+    if (!is_digit_pairs(w, sep)) return false;
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    int year = two_digits(p, 6);
+    if (s.size() == 8 || !is_digit(s[8])) {
+        used = 8;
+        year += year < 70 ? 2000 : 1900;
+    } else if (s.size() >= 10 && is_digit(s[9]) && (s.size() == 10 || !is_digit(s[10]))) {
+        used = 10;
+        year = year * 100 + two_digits(p, 8);
+    } else {
+        return false;
+    }
+    const int a = two_digits(p, 0), b = two_digits(p, 3);
     Date d = sep == '/' ? Date{year, a, b} : Date{year, b, a};
     if (sep == '/' && !valid(d)) d = {year, b, a};  // DD/MM/YYYY locales
     out = valid(d) ? std::optional<Date>(d) : std::nullopt;
     return true;
 }
 
+/// Whether `s` starts with `NN:NN:NN` (or `.` or `,` for `:`) and no digit follows it.
+bool is_time_word(std::string_view s) noexcept {
+    if (s.size() < 8) return false;
+    const char sep = s[2];
+    if (sep != ':' && sep != '.' && sep != ',') return false;
+    std::uint64_t w = 0;
+    std::memcpy(&w, s.data(), sizeof w);
+    return is_digit_pairs(w, sep) && (s.size() == 8 || !is_digit(s[8]));
+}
+
 }  // namespace
 
 std::optional<Date> read_date(std::string_view s, std::size_t& used) noexcept {
     used = 0;
-    if (std::optional<Date> d; read_short_first_date(s, d)) {
-        if (d) used = 10;
+    std::size_t n = 0;
+    if (std::optional<Date> d; read_short_first_date(s, d, n)) {
+        if (d) used = n;
         return d;
     }
     std::size_t i = 0, n1 = 0, n2 = 0, n3 = 0;
@@ -103,11 +145,10 @@ std::optional<TimeOfDay> read_time(std::string_view s, std::size_t& used) noexce
     used = 0;
     std::size_t i = 0, n = 0;
     TimeOfDay t;
-    const char sep8 = s.size() >= 8 ? s[2] : '\0';
-    if ((sep8 == ':' || sep8 == '.' || sep8 == ',') && s[5] == sep8 && is_digit(s[0]) && is_digit(s[1]) &&
-        is_digit(s[3]) && is_digit(s[4]) && is_digit(s[6]) && is_digit(s[7]) && (s.size() == 8 || !is_digit(s[8]))) {
+    if (is_time_word(s)) {
         // `NN:NN:NN`, the common shape, read by position (the general reading below gives the same).
-        t = TimeOfDay{(s[0] - '0') * 10 + (s[1] - '0'), (s[3] - '0') * 10 + (s[4] - '0'), (s[6] - '0') * 10 + (s[7] - '0')};
+        const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+        t = TimeOfDay{two_digits(p, 0), two_digits(p, 3), two_digits(p, 6)};
         i = 8;
     } else {
         t.hour = read_int(s, i, 2, n);
@@ -136,16 +177,6 @@ std::optional<TimeOfDay> read_time(std::string_view s, std::size_t& used) noexce
     return t;
 }
 
-bool iso_datetime_ends(std::string_view s) noexcept {
-    const std::size_t end = kIsoDateTimeLength;
-    if (s.size() <= end) return s.size() == end;
-    if (is_digit(s[end])) return false;
-    const std::size_t j = s[end] == ' ' ? end + 1 : end;
-    const bool am_pm = j + 1 < s.size() && (s[j] == 'A' || s[j] == 'P' || s[j] == 'a' || s[j] == 'p') &&
-                       (s[j + 1] == 'M' || s[j + 1] == 'm');
-    return !am_pm;
-}
-
 namespace {
 
 /// `YYYY-MM-DD HH:MM:SS`, the prefix of every dsmsched.log line, read by position. It gives
@@ -172,15 +203,6 @@ bool read_iso_datetime(std::string_view s, std::size_t& used, Date& d, TimeOfDay
 
 }  // namespace
 
-namespace {
-
-/// Each byte's digit value, wrapped far above 9 when it is not a digit. The shape tests below
-/// take the largest of these and OR the separators' differences rather than testing byte by
-/// byte: they run for every stamped line, and branches cost more than the few extra operations.
-unsigned digit_at(const unsigned char* p, std::size_t i) noexcept { return static_cast<unsigned>(p[i]) - unsigned{'0'}; }
-
-}  // namespace
-
 bool is_iso_date_prefix(std::string_view s) noexcept {
     if (s.size() < 11) return false;
     const auto* p = reinterpret_cast<const unsigned char*>(s.data());
@@ -190,30 +212,11 @@ bool is_iso_date_prefix(std::string_view s) noexcept {
     return digits <= 9 && separators == 0;
 }
 
-namespace {
-
-/// Whether the eight bytes `w` (as loaded from memory) are `NN:NN:NN`, tested as one word: a
-/// byte is a digit when its high nibble is 3 and adding 6 keeps it so (no carry can cross into
-/// the next byte where the first test holds), the colons are compared in place. The masks
-/// read the same from either end, so this holds in either byte order. This runs for every
-/// stamped line of a scheduler log.
-bool is_hh_mm_ss(std::uint64_t w) noexcept {
-    constexpr std::uint64_t kDigits = 0xFFFF00FFFF00FFFFULL;   // bytes 0 1, 3 4, 6 7
-    constexpr std::uint64_t kColons = 0x0000FF0000FF0000ULL;   // bytes 2 and 5
-    constexpr std::uint64_t kHigh = 0xF0F0F0F0F0F0F0F0ULL & kDigits;
-    constexpr std::uint64_t kThrees = 0x3030303030303030ULL & kDigits;
-    constexpr std::uint64_t kSixes = 0x0606060606060606ULL & kDigits;
-    constexpr std::uint64_t kColonBytes = 0x3A3A3A3A3A3A3A3AULL & kColons;
-    return (w & kHigh) == kThrees && ((w + kSixes) & kHigh) == kThrees && (w & kColons) == kColonBytes;
-}
-
-}  // namespace
-
 bool read_iso_time_of_known_date(std::string_view s, TimeOfDay& t) noexcept {
     if (s.size() < kIsoDateTimeLength) return false;
     std::uint64_t w = 0;
     std::memcpy(&w, s.data() + 11, sizeof w);
-    if (!is_hh_mm_ss(w)) return false;
+    if (!is_digit_pairs(w, ':')) return false;
     const auto* p = reinterpret_cast<const unsigned char*>(s.data());
     const auto hour = static_cast<int>(digit_at(p, 11) * 10 + digit_at(p, 12));
     const auto minute = static_cast<int>(digit_at(p, 14) * 10 + digit_at(p, 15));
