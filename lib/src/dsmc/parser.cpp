@@ -179,7 +179,7 @@ private:
     void close_table();
     void end_row();
     void set_return_code(int rc);
-    void open_table(std::string_view kind);
+    void open_table(TableKind kind);
     void open_summary();
     void end_session();
     static void reset(TableRow& r);
@@ -226,6 +226,7 @@ private:
     std::uint64_t m_summary_mask = 0;
 
     Table m_table;  ///< rows stay empty: each row is handed out when the next one starts
+    TableKind m_kind = TableKind::none;  ///< m_table.kind, as tested on every table line
     bool m_table_open = false;
     // The open row and a scratch row a candidate line is parsed into, swapped by pointer when
     // it is one (swapping the objects moved some fifteen strings three times a row).
@@ -373,8 +374,8 @@ void Parser::dispatch(std::string_view body) {
         recognised();
         return;
     }
-    const std::string_view kind = table_kind_of_header(body);
-    if (!kind.empty()) {
+    const TableKind kind = table_kind_of_header(body);
+    if (kind != TableKind::none) {
         recognised();
         open_table(kind);
         return;
@@ -407,9 +408,8 @@ void Parser::dispatch(std::string_view body) {
 }
 
 bool Parser::table_line(std::string_view body) {
-    const Table& t = m_table;
     if (is_ruler(body)) return true;
-    if (t.kind == "query_session") {
+    if (m_kind == TableKind::query_session) {
         if (!m_row_open) {
             m_row_open = true;
             m_row->line = m_line;
@@ -422,7 +422,7 @@ bool Parser::table_line(std::string_view body) {
         // The row is parsed into m_scratch so a line that is not a row leaves the open one as it was.
         reset(*m_scratch);
         m_scratch->line = m_line;
-        if (parse_row(t.kind, body, *m_scratch)) {
+        if (parse_row(m_kind, body, *m_scratch)) {
             end_row();
             std::swap(m_row, m_scratch);
             m_row_open = true;
@@ -446,7 +446,7 @@ bool Parser::table_line(std::string_view body) {
 bool Parser::ends_table(std::string_view body) {
     MessageId id;
     if (body[0] == 'A' && read_message_id(body, id)) return true;
-    if (!table_kind_of_header(body).empty()) return true;
+    if (table_kind_of_header(body) != TableKind::none) return true;
     if (starts_with(body, "Session established with server ") || starts_with(body, "--- SCHEDULEREC")) return true;
     if ((body[0] == 'R' || body[0] == 'r') && starts_with(body.substr(1), "eturn code")) return true;
     if (has_arrow(body)) return true;
@@ -491,9 +491,9 @@ bool Parser::label_line(std::string_view body, bool from_ane) {
     }
     if (colon >= 3 && label[colon - 1] == '.' && label[colon - 2] == '.') {
         // `Key........: value` of query session.
-        if (!m_table_open || m_table.kind != "query_session") {
+        if (!m_table_open || m_kind != TableKind::query_session) {
             recognised();
-            open_table("query_session");
+            open_table(TableKind::query_session);
         }
         if (table_line(body)) return true;
     }
@@ -647,9 +647,10 @@ void Parser::set_return_code(int rc) {
     m_sink.on_return_code(rc, m_line);
 }
 
-void Parser::open_table(std::string_view kind) {
+void Parser::open_table(TableKind kind) {
     close_table();
-    m_table.kind.assign(kind);
+    m_kind = kind;
+    m_table.kind.assign(table_kind_name(kind));
     m_table.line = m_line;
     m_table_open = true;
     m_sink.on_table_begin(m_table);

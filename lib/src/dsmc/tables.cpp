@@ -101,7 +101,7 @@ void set_active(std::string_view tok, TableRow& row) {
 
 // Strings of `row` are assigned in place, never built and moved in: the parser reuses its
 // rows, and assignment keeps the capacity they grew to, so a row costs no allocation.
-bool parse_sized_row(std::string_view kind, std::string_view body, TableRow& row) {
+bool parse_sized_row(TableKind kind, std::string_view body, TableRow& row) {
     RowSplit split;
     if (!split_at_datetime(body, split)) return false;
     std::array<Quantity, 4> qs;
@@ -117,7 +117,7 @@ bool parse_sized_row(std::string_view kind, std::string_view body, TableRow& row
     }
     if (t < split.npre || nq == 0) return false;
     std::size_t qi = 0;
-    const bool image = kind == "query_image";
+    const bool image = kind == TableKind::query_image;
     // A leading unitless integer followed by more sizes is an index column.
     if (nq >= 2 && !qs[0].has_unit && qs[0].integral && (image ? nq == 3 : true)) {
         row.index = static_cast<int>(qs[0].value > 1000000000 ? 0 : qs[0].value);
@@ -133,7 +133,7 @@ bool parse_sized_row(std::string_view kind, std::string_view body, TableRow& row
     row.date_raw.assign(split.date_raw);
     const std::string_view after = split.after;
     std::string_view r;
-    if (kind == "query_archive") {
+    if (kind == TableKind::query_archive) {
         row.name.assign(next_token(after, r));
         std::string_view r2;
         const std::string_view exp = next_token(r, r2);
@@ -219,19 +219,31 @@ std::string field_value(std::string_view v) {
 
 }  // namespace
 
-std::string_view table_kind_of_header(std::string_view body) noexcept {
-    if (body.size() < 8 || body.size() > 400) return {};
-    const char c = body[0];
-    if (c != 'S' && c != '#' && c != 'I' && c != 'N') return {};
-    if (contains(body, "Image Size")) return "query_image";
-    if (starts_with(body, "Size")) {
-        if (contains(body, "Backup Date")) return "query_backup";
-        if (contains(body, "Archive Date")) return "query_archive";
-        return {};
+std::string_view table_kind_name(TableKind kind) noexcept {
+    switch (kind) {
+        case TableKind::query_backup: return "query_backup";
+        case TableKind::query_archive: return "query_archive";
+        case TableKind::query_image: return "query_image";
+        case TableKind::query_filespace: return "query_filespace";
+        case TableKind::query_session: return "query_session";
+        case TableKind::none: break;
     }
-    if (c == '#' && contains(body, "Last Incr Date")) return "query_filespace";
-    if (c == '#' && contains(body, "Backup Date")) return "query_backup";
     return {};
+}
+
+TableKind table_kind_of_header(std::string_view body) noexcept {
+    if (body.size() < 8 || body.size() > 400) return TableKind::none;
+    const char c = body[0];
+    if (c != 'S' && c != '#' && c != 'I' && c != 'N') return TableKind::none;
+    if (contains(body, "Image Size")) return TableKind::query_image;
+    if (starts_with(body, "Size")) {
+        if (contains(body, "Backup Date")) return TableKind::query_backup;
+        if (contains(body, "Archive Date")) return TableKind::query_archive;
+        return TableKind::none;
+    }
+    if (c == '#' && contains(body, "Last Incr Date")) return TableKind::query_filespace;
+    if (c == '#' && contains(body, "Backup Date")) return TableKind::query_backup;
+    return TableKind::none;
 }
 
 namespace {
@@ -265,11 +277,12 @@ bool is_ruler(std::string_view body) noexcept {
     return true;
 }
 
-bool parse_row(std::string_view kind, std::string_view body, TableRow& row) {
+bool parse_row(TableKind kind, std::string_view body, TableRow& row) {
     body = trim(body);
     if (body.empty() || !is_digit(body[0])) return false;
-    if (kind == "query_filespace") return parse_filespace_row(body, row);
-    if (kind == "query_backup" || kind == "query_archive" || kind == "query_image") return parse_sized_row(kind, body, row);
+    if (kind == TableKind::query_filespace) return parse_filespace_row(body, row);
+    if (kind == TableKind::query_backup || kind == TableKind::query_archive || kind == TableKind::query_image)
+        return parse_sized_row(kind, body, row);
     return false;
 }
 

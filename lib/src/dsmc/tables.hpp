@@ -9,15 +9,21 @@
 
 namespace opskit::dsmc::detail {
 
-/// The table kind a header line announces (`query_backup` …), or empty. `body` is the line
-/// without leading whitespace.
-std::string_view table_kind_of_header(std::string_view body) noexcept;
+/// The kinds of table, told apart by an enum on every table line rather than by their names.
+enum class TableKind { none, query_backup, query_archive, query_image, query_filespace, query_session };
+
+/// The name of `kind` as Table::kind holds it (`query_backup` …); empty for none.
+std::string_view table_kind_name(TableKind kind) noexcept;
+
+/// The table kind a header line announces, or none. `body` is the line without leading
+/// whitespace.
+TableKind table_kind_of_header(std::string_view body) noexcept;
 
 /// A ruler line (`----  ----`, `-----…`).
 bool is_ruler(std::string_view body) noexcept;
 
 /// Parses one data row of a table of `kind`; false if `body` is not one.
-bool parse_row(std::string_view kind, std::string_view body, TableRow& row);
+bool parse_row(TableKind kind, std::string_view body, TableRow& row);
 
 /// Parses a -detail line (`Modified: … Accessed: …`) into `row.fields`; false if not one.
 bool parse_detail(std::string_view body, TableRow& row);
