@@ -163,3 +163,24 @@ TEST_CASE("rulers are tested by words and by their last bytes", "[dsmc][tables]"
     CHECK_FALSE(is_ruler("-------\r"));
     CHECK_FALSE(is_ruler("--------\xad"));  // '-' with the high bit set
 }
+
+TEST_CASE("-detail segments end at a TAB or two spaces only", "[dsmc][tables]") {
+    // Single spaces, a \r, a \f and control bytes lie inside segments; a segment longer than
+    // eight bytes ends in the middle of a word's bytes and right at the line end.
+    const Report r = parse_output(
+        "  Size      Backup Date        Mgmt Class A/I File\n"
+        "  ----      -----------        ---------- --- ----\n"
+        "   512  12-09-2011 19:57:09    STANDARD    A  /x\n"
+        "  Modified: a long value with single spaces  Owner:\troot\x01 x\r y\f z\tGroup: wheel wheel\n"
+        "  Attr:  some\n"
+        "  Key: v1 v2 v3 v4 v5 v6 v7 v8 v9  Other: w\n");
+    REQUIRE(r.tables.size() == 1);
+    REQUIRE(r.tables[0].rows.size() == 1);
+    const std::pair<std::string, std::string> expected[] = {
+        {"modified", "a long value with single spaces"}, {"owner", "root\x01 x\r y\f z"}, {"group", "wheel wheel"},
+        {"attr", "some"}, {"key", "v1 v2 v3 v4 v5 v6 v7 v8 v9"}, {"other", "w"},
+    };
+    const auto& f = r.tables[0].rows[0].fields;
+    REQUIRE(f.size() == std::size(expected));
+    for (std::size_t i = 0; i < f.size(); ++i) CHECK(f[i] == expected[i]);
+}
