@@ -107,9 +107,11 @@ std::optional<Decimal> parse_decimal(std::string_view s) noexcept {
 int unit_power(std::string_view u) noexcept {
     u = trim(u);
     if (u.empty()) return -1;
-    if (iequals(u, "B") || iequals(u, "bytes") || iequals(u, "byte")) return 0;
+    // By the first letter, then the rest by its length: a chain of iequals against every
+    // spelling cost more than reading the number, for every size and rate.
     int p = -1;
     switch (to_lower(u[0])) {
+        case 'b': return u.size() == 1 || iequals(u, "bytes") || iequals(u, "byte") ? 0 : -1;
         case 'k': p = 1; break;
         case 'm': p = 2; break;
         case 'g': p = 3; break;
@@ -117,11 +119,11 @@ int unit_power(std::string_view u) noexcept {
         case 'p': p = 5; break;
         default: return -1;
     }
-    const std::string_view tail = u.substr(1);
-    if (tail.empty() || iequals(tail, "B") || iequals(tail, "iB")) return p;
+    if (u.size() == 1) return p;
+    if (u.size() == 2) return to_lower(u[1]) == 'b' ? p : -1;
+    if (u.size() == 3) return to_lower(u[1]) == 'i' && to_lower(u[2]) == 'b' ? p : -1;
     return -1;
 }
-
 std::optional<std::uint64_t> parse_bytes(std::string_view s) noexcept {
     s = trim(s);
     std::size_t used = 0;
@@ -156,8 +158,9 @@ std::optional<double> parse_rate(std::string_view s) noexcept {
     std::string_view rest = trim(s.substr(used));
     int power = 1;  // dsmc prints KB/sec; a bare number is taken in that unit
     if (!rest.empty()) {
-        const auto slash = rest.find('/');
-        if (slash == std::string_view::npos) return std::nullopt;
+        const char* const at = find_byte(rest.data(), rest.data() + rest.size(), '/');  // inline, no memchr call
+        if (at == rest.data() + rest.size()) return std::nullopt;
+        const auto slash = static_cast<std::size_t>(at - rest.data());
         const std::string_view per = trim(rest.substr(slash + 1));
         if (!iequals(per, "sec") && !iequals(per, "s")) return std::nullopt;
         power = unit_power(rest.substr(0, slash));

@@ -110,32 +110,49 @@ std::optional<int> find_return_code(std::string_view text) noexcept {
 /// Where `Version ` first is in `s`, or npos: where read_version reads.
 std::size_t find_version(std::string_view s) noexcept { return find_text(s, "Version "); }
 
+/// A version as read_version composes it, in place: three numbers of at most 24 bytes and
+/// two dots. Building a std::string by appends cost more than the reading.
+struct VersionText {
+    char bytes[80];
+    std::size_t size = 0;
+    std::string_view view() const noexcept { return {bytes, size}; }
+    void append(std::string_view part) noexcept {
+        std::memcpy(bytes + size, part.data(), part.size());
+        size += part.size();
+    }
+};
+
 /// `Version 8, Release 1, Level 27.000` at `at` (find_version's answer, not npos) in `s` →
-/// `8.1.27.000`; empty if the rest is not one. The caller found `at` first, since most lines
-/// have no `Version ` and a search here too would run twice for the few that do.
-std::string read_version(std::string_view s, std::size_t at) {
+/// `8.1.27.000` in `out`; false if the rest is not one. The caller found `at` first, since
+/// most lines have no `Version ` and a search here too would run twice for the few that do.
+bool read_version(std::string_view s, std::size_t at, VersionText& out) noexcept {
     std::string_view rest = s.substr(at + 8);
     auto number = [](std::string_view& r, bool dotted) {
         std::size_t n = 0;
         while (n < r.size() && n < 24 && (is_digit(r[n]) || (dotted && r[n] == '.' && n > 0))) ++n;
-        std::string_view out = r.substr(0, n);
+        std::string_view found = r.substr(0, n);
         r = r.substr(n);
-        return out;
+        return found;
     };
     const std::string_view v = number(rest, false);
-    if (v.empty() || !starts_with(rest, ", Release ")) return {};
+    if (v.empty() || !starts_with(rest, ", Release ")) return false;
     rest = rest.substr(10);
     const std::string_view r = number(rest, false);
-    if (r.empty()) return {};
-    std::string out;
-    out.append(v).append(".").append(r);
+    if (r.empty()) return false;
+    out.size = 0;
+    out.append(v);
+    out.append(".");
+    out.append(r);
     if (starts_with(rest, ", Level ")) {
         rest = rest.substr(8);
         std::string_view l = number(rest, true);
         while (!l.empty() && l.back() == '.') l.remove_suffix(1);
-        if (!l.empty()) out.append(".").append(l);
+        if (!l.empty()) {
+            out.append(".");
+            out.append(l);
+        }
     }
-    return out;
+    return true;
 }
 
 /// An unknown summary label: starts with a letter; letters, digits, spaces, `-/().` only.
@@ -386,13 +403,13 @@ void Parser::dispatch(std::string_view body) {
         return;
     }
     if (const std::size_t at = find_version(body); at != std::string_view::npos) {
-        std::string v = read_version(body, at);
-        if (!v.empty()) {
+        VersionText v;
+        if (read_version(body, at, v)) {
             recognised();
             if (starts_with(body, "Server Version")) {
-                if (m_session_open) m_session.server_version = std::move(v);
+                if (m_session_open) m_session.server_version.assign(v.view());
             } else {
-                m_client_version = std::move(v);
+                m_client_version.assign(v.view());
             }
             return;
         }
@@ -450,8 +467,10 @@ bool Parser::ends_table(std::string_view body) {
     if (starts_with(body, "Session established with server ") || starts_with(body, "--- SCHEDULEREC")) return true;
     if ((body[0] == 'R' || body[0] == 'r') && starts_with(body.substr(1), "eturn code")) return true;
     if (has_arrow(body)) return true;
-    if (const std::size_t at = find_version(body); at != std::string_view::npos && !read_version(body, at).empty())
-        return true;
+    if (const std::size_t at = find_version(body); at != std::string_view::npos) {
+        VersionText v;
+        if (read_version(body, at, v)) return true;
+    }
     // A prompt: `tsm>`, `Protect>`, `dsmc>` (a word of letters right before `>`).
     {
         std::size_t i = 0;
