@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "dsmc/numbers.hpp"
 #include "dsmc/tables.hpp"
 #include "opskit/dsmc/report.hpp"
 
@@ -183,4 +184,16 @@ TEST_CASE("-detail segments end at a TAB or two spaces only", "[dsmc][tables]") 
     const auto& f = r.tables[0].rows[0].fields;
     REQUIRE(f.size() == std::size(expected));
     for (std::size_t i = 0; i < f.size(); ++i) CHECK(f[i] == expected[i]);
+}
+
+TEST_CASE("whole byte quantities at the edge of 64 bits, with and without rounding", "[dsmc][numbers]") {
+    using opskit::dsmc::detail::parse_bytes;
+    CHECK(parse_bytes("18446744073709551615 B") == 18446744073709551615u);  // 2^64 - 1
+    CHECK_FALSE(parse_bytes("18446744073709551616 B").has_value());
+    CHECK(parse_bytes("16383 PB") == std::uint64_t{16383} << 50);                          // below 2^64
+    CHECK_FALSE(parse_bytes("16384 PB").has_value());                       // 2^64 exactly
+    CHECK(parse_bytes("17592186044415 MB") == std::uint64_t{17592186044415} << 20);
+    CHECK_FALSE(parse_bytes("17592186044416 MB").has_value());
+    CHECK(parse_bytes("16383.00 PB") == std::uint64_t{16383} << 50);                       // the rounding path agrees
+    CHECK_FALSE(parse_bytes("16384.00 PB").has_value());
 }

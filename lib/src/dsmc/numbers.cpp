@@ -54,7 +54,13 @@ double Decimal::value() const noexcept {
     return static_cast<double>(digits) / static_cast<double>(kPow10[f]);
 }
 
-std::optional<Decimal> read_decimal(std::string_view s, std::size_t& used) noexcept {
+namespace {
+
+// The readers below call these, not the exported names: in the shared library those are
+// interposable, so the compiler may not inline a call to one, and every figure paid two or
+// three calls through the PLT.
+
+std::optional<Decimal> read_number(std::string_view s, std::size_t& used) noexcept {
     used = 0;
     if (s.empty() || !is_digit(s[0])) return std::nullopt;
     std::uint64_t acc = 0;
@@ -96,15 +102,15 @@ std::optional<Decimal> read_decimal(std::string_view s, std::size_t& used) noexc
     return d;
 }
 
-std::optional<Decimal> parse_decimal(std::string_view s) noexcept {
+std::optional<Decimal> whole_number(std::string_view s) noexcept {
     s = trim(s);
     std::size_t used = 0;
-    auto d = read_decimal(s, used);
+    auto d = read_number(s, used);
     if (!d || used != s.size()) return std::nullopt;
     return d;
 }
 
-int unit_power(std::string_view u) noexcept {
+int unit_exponent(std::string_view u) noexcept {
     u = trim(u);
     if (u.empty()) return -1;
     // By the first letter, then the rest by its length: a chain of iequals against every
@@ -124,18 +130,14 @@ int unit_power(std::string_view u) noexcept {
     if (u.size() == 3) return to_lower(u[1]) == 'i' && to_lower(u[2]) == 'b' ? p : -1;
     return -1;
 }
-std::optional<std::uint64_t> parse_bytes(std::string_view s) noexcept {
-    s = trim(s);
-    std::size_t used = 0;
-    auto d = read_decimal(s, used);
-    if (!d) return std::nullopt;
-    const std::string_view rest = trim(s.substr(used));
-    const int power = rest.empty() ? 0 : unit_power(rest);
-    if (power < 0) return std::nullopt;
-    return bytes_of(*d, power);
-}
 
-std::optional<std::uint64_t> bytes_of(const Decimal& d, int power) noexcept {
+std::optional<std::uint64_t> bytes_in(const Decimal& d, int power) noexcept {
+    if (d.frac_digits == 0) {
+        // A whole number needs no rounding, so no 128-bit division (a library call): most
+        // sizes are whole bytes or whole units.
+        if (d.digits > (std::numeric_limits<std::uint64_t>::max() >> (10 * power))) return std::nullopt;
+        return d.digits << (10 * power);
+    }
     __extension__ typedef unsigned __int128 U128;
     const U128 num = static_cast<U128>(d.digits) << (10 * power);
     const U128 den = kPow10[d.frac_digits];
@@ -144,8 +146,29 @@ std::optional<std::uint64_t> bytes_of(const Decimal& d, int power) noexcept {
     return static_cast<std::uint64_t>(q);
 }
 
+}  // namespace
+
+std::optional<Decimal> read_decimal(std::string_view s, std::size_t& used) noexcept { return read_number(s, used); }
+
+std::optional<Decimal> parse_decimal(std::string_view s) noexcept { return whole_number(s); }
+
+int unit_power(std::string_view u) noexcept { return unit_exponent(u); }
+
+std::optional<std::uint64_t> bytes_of(const Decimal& d, int power) noexcept { return bytes_in(d, power); }
+
+std::optional<std::uint64_t> parse_bytes(std::string_view s) noexcept {
+    s = trim(s);
+    std::size_t used = 0;
+    auto d = read_number(s, used);
+    if (!d) return std::nullopt;
+    const std::string_view rest = trim(s.substr(used));
+    const int power = rest.empty() ? 0 : unit_exponent(rest);
+    if (power < 0) return std::nullopt;
+    return bytes_in(*d, power);
+}
+
 std::optional<std::uint64_t> parse_count(std::string_view s) noexcept {
-    auto d = parse_decimal(s);
+    auto d = whole_number(s);
     if (!d || d->frac_digits != 0) return std::nullopt;
     return d->digits;
 }
@@ -153,7 +176,7 @@ std::optional<std::uint64_t> parse_count(std::string_view s) noexcept {
 std::optional<double> parse_rate(std::string_view s) noexcept {
     s = trim(s);
     std::size_t used = 0;
-    auto d = read_decimal(s, used);
+    auto d = read_number(s, used);
     if (!d) return std::nullopt;
     std::string_view rest = trim(s.substr(used));
     int power = 1;  // dsmc prints KB/sec; a bare number is taken in that unit
@@ -163,7 +186,7 @@ std::optional<double> parse_rate(std::string_view s) noexcept {
         const auto slash = static_cast<std::size_t>(at - rest.data());
         const std::string_view per = trim(rest.substr(slash + 1));
         if (!iequals(per, "sec") && !iequals(per, "s")) return std::nullopt;
-        power = unit_power(rest.substr(0, slash));
+        power = unit_exponent(rest.substr(0, slash));
         if (power < 0) return std::nullopt;
     }
     constexpr double kUnit[] = {1.0, 1024.0, 1048576.0, 1073741824.0, 1099511627776.0, 1125899906842624.0};
@@ -173,7 +196,7 @@ std::optional<double> parse_rate(std::string_view s) noexcept {
 std::optional<double> parse_percent(std::string_view s) noexcept {
     s = trim(s);
     if (!s.empty() && s.back() == '%') s = trim_right(s.substr(0, s.size() - 1));
-    auto d = parse_decimal(s);
+    auto d = whole_number(s);
     if (!d) return std::nullopt;
     return d->value();
 }
@@ -181,7 +204,7 @@ std::optional<double> parse_percent(std::string_view s) noexcept {
 std::optional<double> parse_seconds(std::string_view s) noexcept {
     s = trim(s);
     std::size_t used = 0;
-    auto d = read_decimal(s, used);
+    auto d = read_number(s, used);
     if (!d) return std::nullopt;
     const std::string_view rest = trim(s.substr(used));
     if (!rest.empty() && !iequals(rest, "sec") && !iequals(rest, "s") && !iequals(rest, "seconds")) return std::nullopt;
