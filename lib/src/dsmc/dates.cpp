@@ -102,9 +102,11 @@ bool is_time_word(std::string_view s) noexcept {
     return is_digit_pairs(w, sep) && (s.size() == 8 || !is_digit(s[8]));
 }
 
-}  // namespace
+// The bodies of read_date, read_time and read_datetime: this file calls these, not the
+// exported names, which are interposable in the shared library, so a call to one could not
+// be inlined and went through the PLT for every table row and stamp.
 
-std::optional<Date> read_date(std::string_view s, std::size_t& used) noexcept {
+std::optional<Date> date_at(std::string_view s, std::size_t& used) noexcept {
     used = 0;
     std::size_t n = 0;
     if (std::optional<Date> d; read_short_first_date(s, d, n)) {
@@ -141,7 +143,7 @@ std::optional<Date> read_date(std::string_view s, std::size_t& used) noexcept {
     return d;
 }
 
-std::optional<TimeOfDay> read_time(std::string_view s, std::size_t& used) noexcept {
+std::optional<TimeOfDay> time_at(std::string_view s, std::size_t& used) noexcept {
     used = 0;
     std::size_t i = 0, n = 0;
     TimeOfDay t;
@@ -177,8 +179,6 @@ std::optional<TimeOfDay> read_time(std::string_view s, std::size_t& used) noexce
     return t;
 }
 
-namespace {
-
 /// `YYYY-MM-DD HH:MM:SS`, the prefix of every dsmsched.log line, read by position. It gives
 /// exactly what the general reader gives for that shape; anything else (another spacing, an
 /// AM/PM suffix, an invalid date) is left to the general reader.
@@ -201,7 +201,31 @@ bool read_iso_datetime(std::string_view s, std::size_t& used, Date& d, TimeOfDay
     return true;
 }
 
+bool datetime_at(std::string_view s, std::size_t& used, Date& d, TimeOfDay& t) noexcept {
+    if (read_iso_datetime(s, used, d, t)) return true;
+    used = 0;
+    std::size_t n = 0;
+    auto date = date_at(s, n);
+    if (!date) return false;
+    std::size_t i = n;
+    const std::size_t gap = i;
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+    if (i == gap) return false;
+    auto time = time_at(s.substr(i), n);
+    if (!time) return false;
+    d = *date;
+    t = *time;
+    used = i + n;
+    return true;
+}
+
 }  // namespace
+
+std::optional<Date> read_date(std::string_view s, std::size_t& used) noexcept { return date_at(s, used); }
+
+std::optional<TimeOfDay> read_time(std::string_view s, std::size_t& used) noexcept { return time_at(s, used); }
+
+bool read_datetime(std::string_view s, std::size_t& used, Date& d, TimeOfDay& t) noexcept { return datetime_at(s, used, d, t); }
 
 bool is_iso_date_prefix(std::string_view s) noexcept {
     if (s.size() < 11) return false;
@@ -226,35 +250,7 @@ bool read_iso_time_of_known_date(std::string_view s, TimeOfDay& t) noexcept {
     return true;
 }
 
-bool read_datetime(std::string_view s, std::size_t& used, Date& d, TimeOfDay& t) noexcept {
-    if (read_iso_datetime(s, used, d, t)) return true;
-    used = 0;
-    std::size_t n = 0;
-    auto date = read_date(s, n);
-    if (!date) return false;
-    std::size_t i = n;
-    const std::size_t gap = i;
-    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
-    if (i == gap) return false;
-    auto time = read_time(s.substr(i), n);
-    if (!time) return false;
-    d = *date;
-    t = *time;
-    used = i + n;
-    return true;
-}
-
 namespace {
-
-/// Writes `v` as `width` zero-padded digits (no snprintf: this runs for every timestamped
-/// message of a scheduler log).
-char* put(char* p, int v, int width) noexcept {
-    for (int i = width - 1; i >= 0; --i) {
-        p[i] = static_cast<char>('0' + v % 10);
-        v /= 10;
-    }
-    return p + width;
-}
 
 /// Writes `v` (0..99) as two digits from a table, which halved the cost of formatting a
 /// stamp (a division pair per digit before); that happens for every table row and stamped record.
@@ -267,55 +263,79 @@ char* put2(char* p, int v) noexcept {
     return p + 2;
 }
 
-}  // namespace
-
-std::string iso(const Date& d) {
-    char buf[10];
-    char* p = put(buf, d.year % 10000, 4);
-    *p++ = '-';
-    p = put(p, d.month % 100, 2);
-    *p++ = '-';
-    put(p, d.day % 100, 2);
-    return std::string(buf, sizeof buf);
-}
-
-std::string iso(const Date& d, const TimeOfDay& t) {
-    std::string out;
-    assign_iso(out, d, t);
-    return out;
-}
-
-void assign_iso(std::string& out, const Date& d, const TimeOfDay& t) {
-    char buf[19];
+/// Writes `d` as `YYYY-MM-DD` at `p`; returns the end.
+char* put_date(char* p, const Date& d) noexcept {
     // Every field is non-negative (read from digits only) and was checked against its range
-    // by the reader that made it (a valid month and day, hour < 24, minute < 60, second <= 60),
-    // so each but the year indexes put2's table as it is: a `% 100` apiece cost a multiply
-    // and a subtract for every table row and stamped record.
+    // by the reader that made it (a valid month and day), so each but the year indexes
+    // put2's table as it is: a `% 100` apiece cost a multiply and a subtract for every table
+    // row and stamped record.
     const int year = d.year % 10000;
-    char* p = put2(buf, year / 100);
+    p = put2(p, year / 100);
     p = put2(p, year % 100);
     *p++ = '-';
     p = put2(p, d.month);
     *p++ = '-';
-    p = put2(p, d.day);
+    return put2(p, d.day);
+}
+
+/// Writes `d` and `t` as `YYYY-MM-DDTHH:MM:SS` (kIsoDateTimeLength bytes) at `p`.
+void put_datetime(char* p, const Date& d, const TimeOfDay& t) noexcept {
+    // The time's fields were checked as the date's were (hour < 24, minute < 60, second <= 60).
+    p = put_date(p, d);
     *p++ = 'T';
     p = put2(p, t.hour);
     *p++ = ':';
     p = put2(p, t.minute);
     *p++ = ':';
     put2(p, t.second);
-    out.assign(buf, sizeof buf);
 }
 
-std::string to_iso(std::string_view s) {
+/// The whole of `s` as a date or date+time in ISO 8601, written at `buf` (room for
+/// kIsoDateTimeLength bytes); its length, or 0 if `s` is not one.
+std::size_t put_iso_of(char* buf, std::string_view s) noexcept {
     s = trim(s);
     Date d;
     TimeOfDay t;
     std::size_t used = 0;
-    if (read_datetime(s, used, d, t) && used == s.size()) return iso(d, t);
-    auto date = read_date(s, used);
-    if (date && used == s.size()) return iso(*date);
-    return {};
+    if (datetime_at(s, used, d, t) && used == s.size()) {
+        put_datetime(buf, d, t);
+        return kIsoDateTimeLength;
+    }
+    auto date = date_at(s, used);
+    if (!date || used != s.size()) return 0;
+    return static_cast<std::size_t>(put_date(buf, *date) - buf);
+}
+
+}  // namespace
+
+std::string iso(const Date& d) {
+    char buf[10];
+    return std::string(buf, put_date(buf, d));
+}
+
+std::string iso(const Date& d, const TimeOfDay& t) {
+    char buf[kIsoDateTimeLength];
+    put_datetime(buf, d, t);
+    return std::string(buf, sizeof buf);
+}
+
+void assign_iso(std::string& out, const Date& d, const TimeOfDay& t) {
+    char buf[kIsoDateTimeLength];
+    put_datetime(buf, d, t);
+    out.assign(buf, sizeof buf);
+}
+
+bool assign_to_iso(std::string& out, std::string_view s) {
+    char buf[kIsoDateTimeLength];
+    const std::size_t n = put_iso_of(buf, s);
+    if (n == 0) return false;
+    out.assign(buf, n);
+    return true;
+}
+
+std::string to_iso(std::string_view s) {
+    char buf[kIsoDateTimeLength];
+    return std::string(buf, put_iso_of(buf, s));
 }
 
 }  // namespace opskit::dsmc::detail

@@ -65,4 +65,8 @@ void assign_iso(std::string& out, const Date& d, const TimeOfDay& t);
 /// The whole of `s` as a date or date+time, in ISO 8601; empty if it is not one.
 std::string to_iso(std::string_view s);
 
+/// to_iso(s) into `out`, whose capacity is reused (the rows and sessions that hold these
+/// values are); false, and `out` as it was, if `s` is not one.
+bool assign_to_iso(std::string& out, std::string_view s);
+
 }  // namespace opskit::dsmc::detail

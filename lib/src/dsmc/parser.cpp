@@ -607,7 +607,9 @@ void Parser::session_value(const Label& label, std::string_view value) {
             }
             break;
         }
-        case SessionField::client_datetime: m_client_datetime = to_iso(value); break;
+        case SessionField::client_datetime:
+            if (!assign_to_iso(m_client_datetime, value)) m_client_datetime.clear();
+            break;
         case SessionField::accessing_as_node:
             if (m_session_open) m_session.accessing_as_node.assign(value);
             break;

@@ -142,12 +142,8 @@ bool parse_sized_row(TableKind kind, std::string_view body, TableRow& row) {
         if (iequals(exp, "never")) {
             row.expires = "never";
             r = r2;
-        } else if (!exp.empty() && is_digit(exp[0])) {
-            std::string e = to_iso(exp);
-            if (!e.empty()) {
-                row.expires = std::move(e);
-                r = r2;
-            }
+        } else if (!exp.empty() && is_digit(exp[0]) && assign_to_iso(row.expires, exp)) {
+            r = r2;
         }
         // Trailing `RetInit:STARTED  ObjHeld:NO` columns of 8.x.
         std::string_view desc = trim(r);
@@ -218,6 +214,7 @@ bool plausible_key(std::string_view key) noexcept {
     return true;
 }
 
+/// A -detail or dotted value, unquoted, in ISO 8601 when it is a date.
 std::string field_value(std::string_view v) {
     v = trim(v);
     if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
@@ -226,6 +223,12 @@ std::string field_value(std::string_view v) {
         if (!iso_value.empty()) return iso_value;
     }
     return std::string(v);
+}
+
+/// Appends the field `key` → `value` to `row`. The strings are made new (the row's fields
+/// are new for each row, and constructing a string costs less than assigning to an empty one).
+void add_field(TableRow& row, std::string_view key, std::string_view value) {
+    row.fields.emplace_back(snake_case(key), field_value(value));
 }
 
 }  // namespace
@@ -319,7 +322,7 @@ bool parse_detail(std::string_view body, TableRow& row) {
         if (value.empty() && k + 1 < n && seg[k + 1].find(':') == std::string_view::npos) value = seg[++k];
         kv[nkv++] = {key, value};
     }
-    for (std::size_t k = 0; k < nkv; ++k) row.fields.emplace_back(snake_case(kv[k].first), field_value(kv[k].second));
+    for (std::size_t k = 0; k < nkv; ++k) add_field(row, kv[k].first, kv[k].second);
     return nkv > 0;
 }
 
@@ -331,7 +334,7 @@ bool parse_dotted(std::string_view body, TableRow& row) {
     while (!key.empty() && key.back() == '.') key.remove_suffix(1);
     key = trim(key);
     if (!plausible_key(key)) return false;
-    row.fields.emplace_back(snake_case(key), field_value(body.substr(colon + 1)));
+    add_field(row, key, body.substr(colon + 1));
     return true;
 }
 
