@@ -322,7 +322,7 @@ std::string iso(const Date& d, const TimeOfDay& t) {
 void assign_iso(std::string& out, const Date& d, const TimeOfDay& t) {
     char buf[kIsoDateTimeLength];
     put_datetime(buf, d, t);
-    out.assign(buf, sizeof buf);
+    set_text(out, std::string_view(buf, sizeof buf));
 }
 
 bool assign_to_iso(std::string& out, std::string_view s) {

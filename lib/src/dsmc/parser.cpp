@@ -407,9 +407,9 @@ void Parser::dispatch(std::string_view body) {
         if (read_version(body, at, v)) {
             recognised();
             if (starts_with(body, "Server Version")) {
-                if (m_session_open) m_session.server_version.assign(v.view());
+                if (m_session_open) set_text(m_session.server_version, v.view());
             } else {
-                m_client_version.assign(v.view());
+                set_text(m_client_version, v.view());
             }
             return;
         }
@@ -589,7 +589,7 @@ void Parser::session_value(const Label& label, std::string_view value) {
     switch (label.session) {
         case SessionField::node_name: {
             Session& s = new_session();
-            s.node_name.assign(value);
+            set_text(s.node_name, value);
             m_session_waiting_server = true;
             break;
         }
@@ -611,7 +611,7 @@ void Parser::session_value(const Label& label, std::string_view value) {
             if (!assign_to_iso(m_client_datetime, value)) m_client_datetime.clear();
             break;
         case SessionField::accessing_as_node:
-            if (m_session_open) m_session.accessing_as_node.assign(value);
+            if (m_session_open) set_text(m_session.accessing_as_node, value);
             break;
         case SessionField::none: break;
     }
@@ -626,8 +626,8 @@ void Parser::session_established(std::string_view rest) {
     Session* s = nullptr;
     if (m_session_open && m_session_waiting_server) s = &m_session;
     else s = &new_session();
-    s->server_name.assign(name);
-    s->server_platform.assign(platform);
+    set_text(s->server_name, name);
+    set_text(s->server_platform, platform);
     m_session_waiting_server = false;
 }
 
@@ -646,7 +646,7 @@ void Parser::message(const MessageId& id, std::string_view body) {
     }
     digits[4] = id.letter;
     m.code.append(digits, 5);
-    m.text.assign(trim(body.substr(8)));
+    set_text(m.text, trim(body.substr(8)));
     m.line = m_line;
     m.raw_code.clear();
     m.timestamp.clear();
@@ -660,7 +660,7 @@ void Parser::unrecognised(std::string_view body) {
     close_summary();
     if (!m_message_open) return;
     if (m_pending_count >= kMaxPending) m_overflow = true;
-    else if (!m_overflow) m_pending[m_pending_count++].assign(body);
+    else if (!m_overflow) set_text(m_pending[m_pending_count++], body);
 }
 
 void Parser::set_return_code(int rc) {

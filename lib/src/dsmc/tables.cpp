@@ -112,7 +112,7 @@ bool parse_sized_row(TableKind kind, std::string_view body, TableRow& row) {
     while (nq < qs.size() && t < split.npre) {
         if (!read_quantity(split.pre.data(), split.npre, t, qs[nq])) {
             if (!row.fs_type.empty()) return false;  // two non-numeric columns: not a row
-            row.fs_type.assign(split.pre[t++]);
+            set_text(row.fs_type, split.pre[t++]);
             continue;
         }
         ++nq;
@@ -125,18 +125,18 @@ bool parse_sized_row(TableKind kind, std::string_view body, TableRow& row) {
         row.index = static_cast<int>(qs[0].value > 1000000000 ? 0 : qs[0].value);
         qi = 1;
     }
-    row.size_raw.assign(qs[qi].raw);
+    set_text(row.size_raw, qs[qi].raw);
     row.size_bytes = qs[qi].bytes;
     if (image && qi + 1 < nq) {
-        row.stored_size_raw.assign(qs[qi + 1].raw);
+        set_text(row.stored_size_raw, qs[qi + 1].raw);
         row.stored_size_bytes = qs[qi + 1].bytes;
     }
     assign_iso(row.date, split.date, split.time);
-    row.date_raw.assign(split.date_raw);
+    set_text(row.date_raw, split.date_raw);
     const std::string_view after = split.after;
     std::string_view r;
     if (kind == TableKind::query_archive) {
-        row.name.assign(next_token(after, r));
+        set_text(row.name, next_token(after, r));
         std::string_view r2;
         const std::string_view exp = next_token(r, r2);
         if (iequals(exp, "never")) {
@@ -158,18 +158,18 @@ bool parse_sized_row(TableKind kind, std::string_view body, TableRow& row) {
                                     std::string(last.substr(colon + 1)));
             desc = sp == std::string_view::npos ? std::string_view{} : trim_right(desc.substr(0, sp));
         }
-        row.description.assign(desc);
+        set_text(row.description, desc);
         return !row.name.empty();
     }
     const std::string_view mgmt = next_token(after, r);
     std::string_view r2;
     const std::string_view ai = next_token(r, r2);
-    row.mgmt_class.assign(mgmt);
+    set_text(row.mgmt_class, mgmt);
     if (ai == "A" || ai == "I") {
         set_active(ai, row);
-        row.name.assign(trim(r2));
+        set_text(row.name, trim(r2));
     } else {
-        row.name.assign(trim(r));
+        set_text(row.name, trim(r));
     }
     return !row.name.empty();
 }
@@ -186,14 +186,14 @@ bool parse_filespace_row(std::string_view body, TableRow& row) {
     std::size_t used = 0;
     if (read_datetime(from, used, d, t)) {
         assign_iso(row.date, d, t);
-        row.date_raw.assign(from.substr(0, used));
+        set_text(row.date_raw, from.substr(0, used));
         rest = from.substr(used);
     } else {
         return false;
     }
     std::string_view r;
-    row.fs_type.assign(next_token(rest, r));
-    row.name.assign(trim(r));
+    set_text(row.fs_type, next_token(rest, r));
+    set_text(row.name, trim(r));
     return !row.fs_type.empty();
 }
 

@@ -176,6 +176,14 @@ inline std::size_t find_text(std::string_view s, std::string_view needle) noexce
     return std::string_view::npos;
 }
 
+/// `out = s` with out's capacity kept, for `s` not inside `out` (a view into the line): clearing
+/// and appending copies without assign's general replace, which tests `s` for lying inside
+/// `out` first; every table row sets some six strings so.
+inline void set_text(std::string& out, std::string_view s) {
+    out.clear();
+    out.append(s.data(), s.size());
+}
+
 /// `Inode changed` → `inode_changed`, `Client-deduplicated` → `client_deduplicated`.
 inline std::string snake_case(std::string_view label) {
     // Composed in a stack buffer and copied into the string once: appending byte by byte
