@@ -197,3 +197,26 @@ TEST_CASE("whole byte quantities at the edge of 64 bits, with and without roundi
     CHECK(parse_bytes("16383.00 PB") == std::uint64_t{16383} << 50);                       // the rounding path agrees
     CHECK_FALSE(parse_bytes("16384.00 PB").has_value());
 }
+
+TEST_CASE("archive rows: trailing RetInit/ObjHeld columns after spaces or a TAB", "[dsmc][tables]") {
+    const Report r = parse_output(
+        "             Size  Archive Date - Time    File - Expires on - Description\n"
+        "             ----  -------------------    -------------------------------\n"
+        "        1  B  2016-04-01 02:17:31    /a Never my desc  RetInit:STARTED\tObjHeld:NO\n"
+        "        2  B  2016-04-01 02:17:31    /b 2017-04-01 two words\tRetInit:PENDING\n"
+        "        3  B  2016-04-01 02:17:31    /c Never ObjHeld:YES\n"
+        "        4  B  2016-04-01 02:17:31    /d Never note:x  Other:y\n");
+    REQUIRE(r.tables.size() == 1);
+    const auto& rows = r.tables[0].rows;
+    REQUIRE(rows.size() == 4);
+    using Fields = std::vector<std::pair<std::string, std::string>>;
+    CHECK(rows[0].description == "my desc");
+    CHECK(rows[0].fields == Fields{{"object_held", "NO"}, {"retention_initiation", "STARTED"}});
+    CHECK(rows[1].expires == "2017-04-01");
+    CHECK(rows[1].description == "two words");
+    CHECK(rows[1].fields == Fields{{"retention_initiation", "PENDING"}});
+    CHECK(rows[2].description.empty());
+    CHECK(rows[2].fields == Fields{{"object_held", "YES"}});
+    CHECK(rows[3].description == "note:x  Other:y");
+    CHECK(rows[3].fields.empty());
+}

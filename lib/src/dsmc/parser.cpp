@@ -478,7 +478,7 @@ bool Parser::ends_table(std::string_view body) {
         if (i > 0 && i < body.size() && body[i] == '>') return true;
     }
     const std::size_t n = body.size() < 90 ? body.size() : 90;
-    const auto colon = body.substr(0, n).find(':');
+    const auto colon = find_char(body.substr(0, n), ':');
     if (colon != std::string_view::npos && find_label(trim_right(body.substr(0, colon))) != nullptr) return true;
     return false;
 }
@@ -620,7 +620,7 @@ void Parser::session_value(const Label& label, std::string_view value) {
 void Parser::session_established(std::string_view rest) {
     recognised();
     close_table();
-    const auto colon = rest.find(':');
+    const auto colon = find_char(rest, ':');
     const std::string_view name = trim(colon == std::string_view::npos ? rest : rest.substr(0, colon));
     const std::string_view platform = colon == std::string_view::npos ? std::string_view{} : trim(rest.substr(colon + 1));
     Session* s = nullptr;

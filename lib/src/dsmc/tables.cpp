@@ -148,9 +148,9 @@ bool parse_sized_row(TableKind kind, std::string_view body, TableRow& row) {
         // Trailing `RetInit:STARTED  ObjHeld:NO` columns of 8.x.
         std::string_view desc = trim(r);
         for (int guard = 0; guard < 4; ++guard) {
-            const auto sp = desc.find_last_of(" \t");
+            const auto sp = find_last_blank(desc);
             const std::string_view last = sp == std::string_view::npos ? desc : desc.substr(sp + 1);
-            const auto colon = last.find(':');
+            const auto colon = find_char(last, ':');
             if (colon == std::string_view::npos || colon == 0 || colon + 1 == last.size()) break;
             const std::string_view key = last.substr(0, colon);
             if (key != "RetInit" && key != "ObjHeld") break;
@@ -314,12 +314,12 @@ bool parse_detail(std::string_view body, TableRow& row) {
     std::size_t nkv = 0;
     for (std::size_t k = 0; k < n; ++k) {
         const std::string_view s = seg[k];
-        const auto colon = s.find(':');
+        const auto colon = find_char(s, ':');
         if (colon == std::string_view::npos) return false;
         const std::string_view key = trim(s.substr(0, colon));
         if (!plausible_key(key)) return false;
         std::string_view value = trim(s.substr(colon + 1));
-        if (value.empty() && k + 1 < n && seg[k + 1].find(':') == std::string_view::npos) value = seg[++k];
+        if (value.empty() && k + 1 < n && find_char(seg[k + 1], ':') == std::string_view::npos) value = seg[++k];
         kv[nkv++] = {key, value};
     }
     for (std::size_t k = 0; k < nkv; ++k) add_field(row, kv[k].first, kv[k].second);
@@ -327,7 +327,7 @@ bool parse_detail(std::string_view body, TableRow& row) {
 }
 
 bool parse_dotted(std::string_view body, TableRow& row) {
-    const auto colon = body.find(':');
+    const auto colon = find_char(body, ':');
     if (colon == std::string_view::npos || colon < 3 || colon > 80) return false;
     if (body[colon - 1] != '.' || body[colon - 2] != '.') return false;
     std::string_view key = body.substr(0, colon);
