@@ -220,3 +220,27 @@ TEST_CASE("archive rows: trailing RetInit/ObjHeld columns after spaces or a TAB"
     CHECK(rows[3].description == "note:x  Other:y");
     CHECK(rows[3].fields.empty());
 }
+
+TEST_CASE("a line that fails as a row leaves nothing in the next row", "[dsmc][tables]") {
+    // `X Y` are two non-numeric columns: the first is taken as a file space type before the
+    // second turns the line away, so the row it was parsed into must be cleared before reuse.
+    const Report r = parse_output(
+        "  Size      Backup Date        Mgmt Class A/I File\n"
+        "  ----      -----------        ---------- --- ----\n"
+        " 1  B  03/02/2010 09:46:12    DEFAULT    A  /a\n"
+        " 2 X Y 03/02/2010 09:46:12    DEFAULT    A  /not-a-row\n"
+        " 3  B  03/02/2010 09:46:12    DEFAULT    I  /b\n"
+        " 4 X Y 03/02/2010 09:46:12    DEFAULT    A  /not-a-row\n"
+        " 5 X Y 03/02/2010 09:46:12    DEFAULT    A  /not-a-row\n"
+        " 6  B  03/02/2010 09:46:12    DEFAULT    A  /c\n");
+    REQUIRE(r.tables.size() == 1);
+    const auto& rows = r.tables[0].rows;
+    REQUIRE(rows.size() == 3);
+    for (const auto& row : rows) {
+        CHECK(row.fs_type.empty());
+        CHECK(row.fields.empty());
+    }
+    CHECK(rows[1].name == "/b");
+    CHECK(rows[1].size_bytes == 3u);
+    CHECK(rows[2].name == "/c");
+}

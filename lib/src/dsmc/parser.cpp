@@ -251,6 +251,10 @@ private:
     TableRow* m_row = &m_rows[0];
     bool m_row_open = false;
     TableRow* m_scratch = &m_rows[1];
+    /// m_scratch is as reset leaves it: it is the row end_row handed out and reset, or new,
+    /// unless a line parsed into it was no row. Most lines of a table are rows, so the reset
+    /// before each candidate is then skipped.
+    bool m_scratch_clean = true;
 
     Session m_session;
     bool m_session_open = false;
@@ -437,12 +441,14 @@ bool Parser::table_line(std::string_view body) {
     }
     if (is_digit(body[0])) {
         // The row is parsed into m_scratch so a line that is not a row leaves the open one as it was.
-        reset(*m_scratch);
+        if (!m_scratch_clean) reset(*m_scratch);
         m_scratch->line = m_line;
+        m_scratch_clean = false;
         if (parse_row(m_kind, body, *m_scratch)) {
             end_row();
             std::swap(m_row, m_scratch);
             m_row_open = true;
+            m_scratch_clean = true;  // the row end_row reset, or one never used (no row was open)
             return true;
         }
     }
