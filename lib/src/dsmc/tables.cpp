@@ -206,11 +206,22 @@ std::size_t segment_end(std::string_view body, std::size_t i) noexcept {
     return body.size();
 }
 
-/// A detail key: letters, spaces, '-', '_' only, 1..40 characters.
+/// The bytes a detail key may hold: letters, digits, space, '-' and '_', as a table (one
+/// load per byte; keys are tested for every -detail and dotted field).
+inline constexpr auto kKeyBytes = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0; c < 256; ++c) {
+        const char b = static_cast<char>(c);
+        t[static_cast<std::size_t>(c)] = is_alpha(b) || is_digit(b) || b == ' ' || b == '-' || b == '_';
+    }
+    return t;
+}();
+
+/// A detail key: letters, digits, spaces, '-', '_' only, 1..40 characters, a letter first.
 bool plausible_key(std::string_view key) noexcept {
     if (key.empty() || key.size() > 40 || !is_alpha(key[0])) return false;
     for (char c : key)
-        if (!is_alpha(c) && !is_digit(c) && c != ' ' && c != '-' && c != '_') return false;
+        if (!kKeyBytes[static_cast<unsigned char>(c)]) return false;
     return true;
 }
 
