@@ -37,13 +37,13 @@ bool has_arrow(std::string_view s) noexcept {
     return false;
 }
 
-/// A message id at the start of a line: `ANS1228E`.
+/// A message id at the start of a line: `ANS1228E`. No initialisers: one is declared for
+/// every line dispatch sees, and read_message_id sets every field of one it reads.
 struct MessageId {
-    char prefix[4] = {0, 0, 0, 0};
-    int number = 0;
-    Severity severity = Severity::info;
-    char letter = 'I';  ///< the severity letter as printed (upper case)
-    std::size_t length = 8;
+    char prefix[3];
+    int number;
+    Severity severity;
+    char letter;  ///< the severity letter as printed (upper case)
 };
 
 // Exactly three letters (`AN` and one more: ANS client, ANE client-on-server, ANR server),
