@@ -201,7 +201,9 @@ bool read_iso_datetime(std::string_view s, std::size_t& used, Date& d, TimeOfDay
     return true;
 }
 
-bool datetime_at(std::string_view s, std::size_t& used, Date& d, TimeOfDay& t) noexcept {
+// Flattened: the readers it calls, inlined, no longer pass their optionals back through
+// memory and calls for each table row and stamp.
+[[gnu::flatten]] bool datetime_at(std::string_view s, std::size_t& used, Date& d, TimeOfDay& t) noexcept {
     if (read_iso_datetime(s, used, d, t)) return true;
     used = 0;
     std::size_t n = 0;
