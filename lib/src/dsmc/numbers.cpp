@@ -156,7 +156,11 @@ int unit_power(std::string_view u) noexcept { return unit_exponent(u); }
 
 std::optional<std::uint64_t> bytes_of(const Decimal& d, int power) noexcept { return bytes_in(d, power); }
 
-std::optional<std::uint64_t> parse_bytes(std::string_view s) noexcept {
+// The readers of summary values are flattened: read_number and the rest inlined into each,
+// so a value costs no calls and no optional passed back through memory; they run for every
+// summary line.
+
+[[gnu::flatten]] std::optional<std::uint64_t> parse_bytes(std::string_view s) noexcept {
     s = trim(s);
     std::size_t used = 0;
     auto d = read_number(s, used);
@@ -167,13 +171,13 @@ std::optional<std::uint64_t> parse_bytes(std::string_view s) noexcept {
     return bytes_in(*d, power);
 }
 
-std::optional<std::uint64_t> parse_count(std::string_view s) noexcept {
+[[gnu::flatten]] std::optional<std::uint64_t> parse_count(std::string_view s) noexcept {
     auto d = whole_number(s);
     if (!d || d->frac_digits != 0) return std::nullopt;
     return d->digits;
 }
 
-std::optional<double> parse_rate(std::string_view s) noexcept {
+[[gnu::flatten]] std::optional<double> parse_rate(std::string_view s) noexcept {
     s = trim(s);
     std::size_t used = 0;
     auto d = read_number(s, used);
@@ -193,7 +197,7 @@ std::optional<double> parse_rate(std::string_view s) noexcept {
     return d->value() * kUnit[power];
 }
 
-std::optional<double> parse_percent(std::string_view s) noexcept {
+[[gnu::flatten]] std::optional<double> parse_percent(std::string_view s) noexcept {
     s = trim(s);
     if (!s.empty() && s.back() == '%') s = trim_right(s.substr(0, s.size() - 1));
     auto d = whole_number(s);
@@ -201,7 +205,7 @@ std::optional<double> parse_percent(std::string_view s) noexcept {
     return d->value();
 }
 
-std::optional<double> parse_seconds(std::string_view s) noexcept {
+[[gnu::flatten]] std::optional<double> parse_seconds(std::string_view s) noexcept {
     s = trim(s);
     std::size_t used = 0;
     auto d = read_number(s, used);
