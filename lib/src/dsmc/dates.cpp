@@ -293,8 +293,9 @@ void put_datetime(char* p, const Date& d, const TimeOfDay& t) noexcept {
 }
 
 /// The whole of `s` as a date or date+time in ISO 8601, written at `buf` (room for
-/// kIsoDateTimeLength bytes); its length, or 0 if `s` is not one.
-std::size_t put_iso_of(char* buf, std::string_view s) noexcept {
+/// kIsoDateTimeLength bytes); its length, or 0 if `s` is not one. Flattened as datetime_at
+/// is: it runs for every -detail and dotted date.
+[[gnu::flatten]] std::size_t put_iso_of(char* buf, std::string_view s) noexcept {
     s = trim(s);
     Date d;
     TimeOfDay t;
@@ -321,7 +322,8 @@ std::string iso(const Date& d, const TimeOfDay& t) {
     return std::string(buf, sizeof buf);
 }
 
-void assign_iso(std::string& out, const Date& d, const TimeOfDay& t) {
+// Flattened, as datetime_at is: it runs for every table row and stamped record.
+[[gnu::flatten]] void assign_iso(std::string& out, const Date& d, const TimeOfDay& t) {
     char buf[kIsoDateTimeLength];
     put_datetime(buf, d, t);
     set_text(out, std::string_view(buf, sizeof buf));
