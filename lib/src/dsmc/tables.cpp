@@ -256,7 +256,9 @@ std::string_view table_kind_name(TableKind kind) noexcept {
     return {};
 }
 
-TableKind table_kind_of_header_text(std::string_view body) noexcept {
+// Flattened: each search inlined with its needle known, for every line whose first byte may
+// start a header.
+[[gnu::flatten]] TableKind table_kind_of_header_text(std::string_view body) noexcept {
     const char c = body[0];
     if (contains(body, "Image Size")) return TableKind::query_image;
     if (starts_with(body, "Size")) {
