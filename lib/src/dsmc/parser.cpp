@@ -43,7 +43,6 @@ struct MessageId {
     char prefix[3];
     int number;
     Severity severity;
-    char letter;  ///< the severity letter as printed (upper case)
 };
 
 // Exactly three letters (`AN` and one more: ANS client, ANE client-on-server, ANR server),
@@ -70,7 +69,6 @@ bool read_message_id(std::string_view s, MessageId& id) noexcept {
     id.prefix[2] = s[2];
     id.number = number;
     id.severity = severity;
-    id.letter = sev;
     return true;
 }
 
@@ -643,18 +641,13 @@ void Parser::session_established(std::string_view rest) {
 void Parser::message(const MessageId& id, std::string_view body) {
     recognised_message_start();
     Message& m = m_message;
-    m.prefix.assign(id.prefix, 3);
+    // The prefix and code are the id's bytes as printed (read_message_id accepted exactly
+    // three letters, four digits and the severity letter), copied rather than composed again
+    // from the number with a division per digit.
+    set_text(m.prefix, body.substr(0, 3));
     m.number = id.number;
     m.severity = id.severity;
-    m.code.assign(m.prefix);
-    char digits[5];
-    int n = id.number;
-    for (int i = 3; i >= 0; --i) {
-        digits[i] = static_cast<char>('0' + n % 10);
-        n /= 10;
-    }
-    digits[4] = id.letter;
-    m.code.append(digits, 5);
+    set_text(m.code, body.substr(0, 8));
     set_text(m.text, trim(body.substr(8)));
     m.line = m_line;
     m.raw_code.clear();
