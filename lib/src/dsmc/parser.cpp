@@ -582,8 +582,10 @@ Session& Parser::new_session() {
                                &s.last_access, &s.accessing_as_node})
         field->clear();
     s.line = m_line;
-    s.client_version.swap(m_client_version);
-    s.client_datetime.swap(m_client_datetime);
+    // Copied and cleared, not swapped: std::string::swap handled the short-string cases byte
+    // by byte and cost more than the copy of these few bytes.
+    set_text(s.client_version, m_client_version);
+    set_text(s.client_datetime, m_client_datetime);
     m_client_version.clear();
     m_client_datetime.clear();
     m_session_open = true;
