@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "dsmc/numbers.hpp"
 #include "dsmc/tables.hpp"
 #include "opskit/dsmc/report.hpp"
 
@@ -61,6 +62,32 @@ TEST_CASE("table dates in every separator, order and time shape", "[dsmc][dates]
     }
     CHECK(rows[0].size_bytes == 1024u);
     CHECK(rows[1].size_bytes == 2048u);
+}
+
+TEST_CASE("table dates with two-digit years, and three-digit ones", "[dsmc][dates][tables]") {
+    const Report r = parse_output(
+        "  Size      Backup Date        Mgmt Class A/I File\n"
+        "  ----      -----------        ---------- --- ----\n"
+        " 1  B  01/28/03 12:34:56    DEFAULT    A  /a\n"          // < 70: 20YY
+        " 2  B  28.01.69 12:34:56    DEFAULT    A  /b\n"
+        " 3  B  28-01-70 12:34:56    DEFAULT    A  /c\n"          // >= 70: 19YY
+        " 4  B  13/02/99 12:34:56    DEFAULT    A  /d\n"          // no month 13: day first
+        " 5  B  02/03/201 09:46:12    DEFAULT    A  /e\n"         // a three-digit year: no date
+        " 6  B  02/30/03 09:46:12    DEFAULT    A  /f\n"          // no such date either way
+        " 7  B  02/03/03\t09:46:123    DEFAULT    A  /g\n"       // a TAB, then no time
+        " 8  B  02/03/03 9.46.12 AM    DEFAULT    A  /h\n");
+    REQUIRE(r.tables.size() == 1);
+    const auto& rows = r.tables[0].rows;
+    REQUIRE(rows.size() == 5);
+    const std::pair<const char*, const char*> expected[] = {
+        {"/a", "2003-01-28T12:34:56"}, {"/b", "2069-01-28T12:34:56"}, {"/c", "1970-01-28T12:34:56"},
+        {"/d", "1999-02-13T12:34:56"}, {"/h", "2003-02-03T09:46:12"},
+    };
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        CHECK(rows[i].name == expected[i].first);
+        CHECK(rows[i].date == expected[i].second);
+    }
+    CHECK(rows[0].date_raw == "01/28/03 12:34:56");
 }
 
 TEST_CASE("stamp times next to the digits and the colon in the byte order", "[dsmc][dates]") {
@@ -136,4 +163,84 @@ TEST_CASE("rulers are tested by words and by their last bytes", "[dsmc][tables]"
     CHECK_FALSE(is_ruler("-------,"));
     CHECK_FALSE(is_ruler("-------\r"));
     CHECK_FALSE(is_ruler("--------\xad"));  // '-' with the high bit set
+}
+
+TEST_CASE("-detail segments end at a TAB or two spaces only", "[dsmc][tables]") {
+    // Single spaces, a \r, a \f and control bytes lie inside segments; a segment longer than
+    // eight bytes ends in the middle of a word's bytes and right at the line end.
+    const Report r = parse_output(
+        "  Size      Backup Date        Mgmt Class A/I File\n"
+        "  ----      -----------        ---------- --- ----\n"
+        "   512  12-09-2011 19:57:09    STANDARD    A  /x\n"
+        "  Modified: a long value with single spaces  Owner:\troot\x01 x\r y\f z\tGroup: wheel wheel\n"
+        "  Attr:  some\n"
+        "  Key: v1 v2 v3 v4 v5 v6 v7 v8 v9  Other: w\n");
+    REQUIRE(r.tables.size() == 1);
+    REQUIRE(r.tables[0].rows.size() == 1);
+    const std::pair<std::string, std::string> expected[] = {
+        {"modified", "a long value with single spaces"}, {"owner", "root\x01 x\r y\f z"}, {"group", "wheel wheel"},
+        {"attr", "some"}, {"key", "v1 v2 v3 v4 v5 v6 v7 v8 v9"}, {"other", "w"},
+    };
+    const auto& f = r.tables[0].rows[0].fields;
+    REQUIRE(f.size() == std::size(expected));
+    for (std::size_t i = 0; i < f.size(); ++i) CHECK(f[i] == expected[i]);
+}
+
+TEST_CASE("whole byte quantities at the edge of 64 bits, with and without rounding", "[dsmc][numbers]") {
+    using opskit::dsmc::detail::parse_bytes;
+    CHECK(parse_bytes("18446744073709551615 B") == 18446744073709551615u);  // 2^64 - 1
+    CHECK_FALSE(parse_bytes("18446744073709551616 B").has_value());
+    CHECK(parse_bytes("16383 PB") == std::uint64_t{16383} << 50);                          // below 2^64
+    CHECK_FALSE(parse_bytes("16384 PB").has_value());                       // 2^64 exactly
+    CHECK(parse_bytes("17592186044415 MB") == std::uint64_t{17592186044415} << 20);
+    CHECK_FALSE(parse_bytes("17592186044416 MB").has_value());
+    CHECK(parse_bytes("16383.00 PB") == std::uint64_t{16383} << 50);                       // the rounding path agrees
+    CHECK_FALSE(parse_bytes("16384.00 PB").has_value());
+}
+
+TEST_CASE("archive rows: trailing RetInit/ObjHeld columns after spaces or a TAB", "[dsmc][tables]") {
+    const Report r = parse_output(
+        "             Size  Archive Date - Time    File - Expires on - Description\n"
+        "             ----  -------------------    -------------------------------\n"
+        "        1  B  2016-04-01 02:17:31    /a Never my desc  RetInit:STARTED\tObjHeld:NO\n"
+        "        2  B  2016-04-01 02:17:31    /b 2017-04-01 two words\tRetInit:PENDING\n"
+        "        3  B  2016-04-01 02:17:31    /c Never ObjHeld:YES\n"
+        "        4  B  2016-04-01 02:17:31    /d Never note:x  Other:y\n");
+    REQUIRE(r.tables.size() == 1);
+    const auto& rows = r.tables[0].rows;
+    REQUIRE(rows.size() == 4);
+    using Fields = std::vector<std::pair<std::string, std::string>>;
+    CHECK(rows[0].description == "my desc");
+    CHECK(rows[0].fields == Fields{{"object_held", "NO"}, {"retention_initiation", "STARTED"}});
+    CHECK(rows[1].expires == "2017-04-01");
+    CHECK(rows[1].description == "two words");
+    CHECK(rows[1].fields == Fields{{"retention_initiation", "PENDING"}});
+    CHECK(rows[2].description.empty());
+    CHECK(rows[2].fields == Fields{{"object_held", "YES"}});
+    CHECK(rows[3].description == "note:x  Other:y");
+    CHECK(rows[3].fields.empty());
+}
+
+TEST_CASE("a line that fails as a row leaves nothing in the next row", "[dsmc][tables]") {
+    // `X Y` are two non-numeric columns: the first is taken as a file space type before the
+    // second turns the line away, so the row it was parsed into must be cleared before reuse.
+    const Report r = parse_output(
+        "  Size      Backup Date        Mgmt Class A/I File\n"
+        "  ----      -----------        ---------- --- ----\n"
+        " 1  B  03/02/2010 09:46:12    DEFAULT    A  /a\n"
+        " 2 X Y 03/02/2010 09:46:12    DEFAULT    A  /not-a-row\n"
+        " 3  B  03/02/2010 09:46:12    DEFAULT    I  /b\n"
+        " 4 X Y 03/02/2010 09:46:12    DEFAULT    A  /not-a-row\n"
+        " 5 X Y 03/02/2010 09:46:12    DEFAULT    A  /not-a-row\n"
+        " 6  B  03/02/2010 09:46:12    DEFAULT    A  /c\n");
+    REQUIRE(r.tables.size() == 1);
+    const auto& rows = r.tables[0].rows;
+    REQUIRE(rows.size() == 3);
+    for (const auto& row : rows) {
+        CHECK(row.fs_type.empty());
+        CHECK(row.fields.empty());
+    }
+    CHECK(rows[1].name == "/b");
+    CHECK(rows[1].size_bytes == 3u);
+    CHECK(rows[2].name == "/c");
 }

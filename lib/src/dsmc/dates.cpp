@@ -39,34 +39,78 @@ bool valid(const Date& d) noexcept {
 
 namespace {
 
-/// `NN?NN?NNNN` (`?` one of `/` `-` `.`, both the same) and no digit after it, the date of
-/// every query table row, read by position: exactly what the general reading in read_date
-/// gives for that shape (two-digit groups, a four-digit year). False for any other shape.
-bool read_short_first_date(std::string_view s, std::optional<Date>& out) noexcept {
-    if (s.size() < 10) return false;
+/// Each byte's digit value, wrapped far above 9 when it is not a digit. The shape tests below
+/// take the largest of these and OR the separators' differences rather than testing byte by
+/// byte: they run for every stamped line and table row, and branches cost more than the few
+/// extra operations.
+unsigned digit_at(const unsigned char* p, std::size_t i) noexcept { return static_cast<unsigned>(p[i]) - unsigned{'0'}; }
+
+/// The two-digit number at `p[i]` (both bytes known to be digits).
+int two_digits(const unsigned char* p, std::size_t i) noexcept { return static_cast<int>(digit_at(p, i) * 10 + digit_at(p, i + 1)); }
+
+/// Whether the eight bytes `w` (as loaded from memory) are `NN?NN?NN` with `sep` for `?`,
+/// tested as one word: a byte is a digit when its high nibble is 3 and adding 6 keeps it so
+/// (no carry can cross into the next byte where the first test holds), the separators are
+/// compared in place. The masks read the same from either end, so this holds in either byte
+/// order. A time (`HH:MM:SS`) and the start of a table date (`MM/DD/YY…`) both have the shape.
+bool is_digit_pairs(std::uint64_t w, char sep) noexcept {
+    constexpr std::uint64_t kDigits = 0xFFFF00FFFF00FFFFULL;  // bytes 0 1, 3 4, 6 7
+    constexpr std::uint64_t kSeps = 0x0000FF0000FF0000ULL;    // bytes 2 and 5
+    constexpr std::uint64_t kHigh = 0xF0F0F0F0F0F0F0F0ULL & kDigits;
+    constexpr std::uint64_t kThrees = 0x3030303030303030ULL & kDigits;
+    constexpr std::uint64_t kSixes = 0x0606060606060606ULL & kDigits;
+    const std::uint64_t sep_bytes = 0x0101010101010101ULL * static_cast<unsigned char>(sep) & kSeps;
+    return (w & kHigh) == kThrees && ((w + kSixes) & kHigh) == kThrees && (w & kSeps) == sep_bytes;
+}
+
+/// `NN?NN?NNNN` or `NN?NN?NN` (`?` one of `/` `-` `.`, both the same) and no digit after it,
+/// the date of every query table row, read by position: exactly what the general reading in
+/// read_date gives for that shape (two-digit groups; a four-digit year, or a two-digit one
+/// < 70 for 20YY). False for any other shape (a three-digit year too), which is left to it.
+bool read_short_first_date(std::string_view s, std::optional<Date>& out, std::size_t& used) noexcept {
+    if (s.size() < 8) return false;
     const char sep = s[2];
-    if ((sep != '/' && sep != '-' && sep != '.') || s[5] != sep) return false;
-    for (std::size_t i : {0, 1, 3, 4, 6, 7, 8, 9})
-        if (!is_digit(s[i])) return false;
-    if (s.size() > 10 && is_digit(s[10])) return false;
-    auto num = [&s](std::size_t i, std::size_t n) {
-        int v = 0;
-        for (std::size_t k = i; k < i + n; ++k) v = v * 10 + (s[k] - '0');
-        return v;
-    };
-    const int a = num(0, 2), b = num(3, 2), year = num(6, 4);
+    if (sep != '/' && sep != '-' && sep != '.') return false;
+    std::uint64_t w = 0;
+    std::memcpy(&w, s.data(), sizeof w);
+    if (!is_digit_pairs(w, sep)) return false;
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    int year = two_digits(p, 6);
+    if (s.size() == 8 || !is_digit(s[8])) {
+        used = 8;
+        year += year < 70 ? 2000 : 1900;
+    } else if (s.size() >= 10 && is_digit(s[9]) && (s.size() == 10 || !is_digit(s[10]))) {
+        used = 10;
+        year = year * 100 + two_digits(p, 8);
+    } else {
+        return false;
+    }
+    const int a = two_digits(p, 0), b = two_digits(p, 3);
     Date d = sep == '/' ? Date{year, a, b} : Date{year, b, a};
     if (sep == '/' && !valid(d)) d = {year, b, a};  // DD/MM/YYYY locales
     out = valid(d) ? std::optional<Date>(d) : std::nullopt;
     return true;
 }
 
-}  // namespace
+/// Whether `s` starts with `NN:NN:NN` (or `.` or `,` for `:`) and no digit follows it.
+bool is_time_word(std::string_view s) noexcept {
+    if (s.size() < 8) return false;
+    const char sep = s[2];
+    if (sep != ':' && sep != '.' && sep != ',') return false;
+    std::uint64_t w = 0;
+    std::memcpy(&w, s.data(), sizeof w);
+    return is_digit_pairs(w, sep) && (s.size() == 8 || !is_digit(s[8]));
+}
 
-std::optional<Date> read_date(std::string_view s, std::size_t& used) noexcept {
+// The bodies of read_date, read_time and read_datetime: this file calls these, not the
+// exported names, which are interposable in the shared library, so a call to one could not
+// be inlined and went through the PLT for every table row and stamp.
+
+std::optional<Date> date_at(std::string_view s, std::size_t& used) noexcept {
     used = 0;
-    if (std::optional<Date> d; read_short_first_date(s, d)) {
-        if (d) used = 10;
+    std::size_t n = 0;
+    if (std::optional<Date> d; read_short_first_date(s, d, n)) {
+        if (d) used = n;
         return d;
     }
     std::size_t i = 0, n1 = 0, n2 = 0, n3 = 0;
@@ -99,15 +143,14 @@ std::optional<Date> read_date(std::string_view s, std::size_t& used) noexcept {
     return d;
 }
 
-std::optional<TimeOfDay> read_time(std::string_view s, std::size_t& used) noexcept {
+std::optional<TimeOfDay> time_at(std::string_view s, std::size_t& used) noexcept {
     used = 0;
     std::size_t i = 0, n = 0;
     TimeOfDay t;
-    const char sep8 = s.size() >= 8 ? s[2] : '\0';
-    if ((sep8 == ':' || sep8 == '.' || sep8 == ',') && s[5] == sep8 && is_digit(s[0]) && is_digit(s[1]) &&
-        is_digit(s[3]) && is_digit(s[4]) && is_digit(s[6]) && is_digit(s[7]) && (s.size() == 8 || !is_digit(s[8]))) {
+    if (is_time_word(s)) {
         // `NN:NN:NN`, the common shape, read by position (the general reading below gives the same).
-        t = TimeOfDay{(s[0] - '0') * 10 + (s[1] - '0'), (s[3] - '0') * 10 + (s[4] - '0'), (s[6] - '0') * 10 + (s[7] - '0')};
+        const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+        t = TimeOfDay{two_digits(p, 0), two_digits(p, 3), two_digits(p, 6)};
         i = 8;
     } else {
         t.hour = read_int(s, i, 2, n);
@@ -136,18 +179,6 @@ std::optional<TimeOfDay> read_time(std::string_view s, std::size_t& used) noexce
     return t;
 }
 
-bool iso_datetime_ends(std::string_view s) noexcept {
-    const std::size_t end = kIsoDateTimeLength;
-    if (s.size() <= end) return s.size() == end;
-    if (is_digit(s[end])) return false;
-    const std::size_t j = s[end] == ' ' ? end + 1 : end;
-    const bool am_pm = j + 1 < s.size() && (s[j] == 'A' || s[j] == 'P' || s[j] == 'a' || s[j] == 'p') &&
-                       (s[j + 1] == 'M' || s[j + 1] == 'm');
-    return !am_pm;
-}
-
-namespace {
-
 /// `YYYY-MM-DD HH:MM:SS`, the prefix of every dsmsched.log line, read by position. It gives
 /// exactly what the general reader gives for that shape; anything else (another spacing, an
 /// AM/PM suffix, an invalid date) is left to the general reader.
@@ -170,16 +201,33 @@ bool read_iso_datetime(std::string_view s, std::size_t& used, Date& d, TimeOfDay
     return true;
 }
 
+// Flattened: the readers it calls, inlined, no longer pass their optionals back through
+// memory and calls for each table row and stamp.
+[[gnu::flatten]] bool datetime_at(std::string_view s, std::size_t& used, Date& d, TimeOfDay& t) noexcept {
+    if (read_iso_datetime(s, used, d, t)) return true;
+    used = 0;
+    std::size_t n = 0;
+    auto date = date_at(s, n);
+    if (!date) return false;
+    std::size_t i = n;
+    const std::size_t gap = i;
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+    if (i == gap) return false;
+    auto time = time_at(s.substr(i), n);
+    if (!time) return false;
+    d = *date;
+    t = *time;
+    used = i + n;
+    return true;
+}
+
 }  // namespace
 
-namespace {
+std::optional<Date> read_date(std::string_view s, std::size_t& used) noexcept { return date_at(s, used); }
 
-/// Each byte's digit value, wrapped far above 9 when it is not a digit. The shape tests below
-/// take the largest of these and OR the separators' differences rather than testing byte by
-/// byte: they run for every stamped line, and branches cost more than the few extra operations.
-unsigned digit_at(const unsigned char* p, std::size_t i) noexcept { return static_cast<unsigned>(p[i]) - unsigned{'0'}; }
+std::optional<TimeOfDay> read_time(std::string_view s, std::size_t& used) noexcept { return time_at(s, used); }
 
-}  // namespace
+bool read_datetime(std::string_view s, std::size_t& used, Date& d, TimeOfDay& t) noexcept { return datetime_at(s, used, d, t); }
 
 bool is_iso_date_prefix(std::string_view s) noexcept {
     if (s.size() < 11) return false;
@@ -190,30 +238,11 @@ bool is_iso_date_prefix(std::string_view s) noexcept {
     return digits <= 9 && separators == 0;
 }
 
-namespace {
-
-/// Whether the eight bytes `w` (as loaded from memory) are `NN:NN:NN`, tested as one word: a
-/// byte is a digit when its high nibble is 3 and adding 6 keeps it so (no carry can cross into
-/// the next byte where the first test holds), the colons are compared in place. The masks
-/// read the same from either end, so this holds in either byte order. This runs for every
-/// stamped line of a scheduler log.
-bool is_hh_mm_ss(std::uint64_t w) noexcept {
-    constexpr std::uint64_t kDigits = 0xFFFF00FFFF00FFFFULL;   // bytes 0 1, 3 4, 6 7
-    constexpr std::uint64_t kColons = 0x0000FF0000FF0000ULL;   // bytes 2 and 5
-    constexpr std::uint64_t kHigh = 0xF0F0F0F0F0F0F0F0ULL & kDigits;
-    constexpr std::uint64_t kThrees = 0x3030303030303030ULL & kDigits;
-    constexpr std::uint64_t kSixes = 0x0606060606060606ULL & kDigits;
-    constexpr std::uint64_t kColonBytes = 0x3A3A3A3A3A3A3A3AULL & kColons;
-    return (w & kHigh) == kThrees && ((w + kSixes) & kHigh) == kThrees && (w & kColons) == kColonBytes;
-}
-
-}  // namespace
-
 bool read_iso_time_of_known_date(std::string_view s, TimeOfDay& t) noexcept {
     if (s.size() < kIsoDateTimeLength) return false;
     std::uint64_t w = 0;
     std::memcpy(&w, s.data() + 11, sizeof w);
-    if (!is_hh_mm_ss(w)) return false;
+    if (!is_digit_pairs(w, ':')) return false;
     const auto* p = reinterpret_cast<const unsigned char*>(s.data());
     const auto hour = static_cast<int>(digit_at(p, 11) * 10 + digit_at(p, 12));
     const auto minute = static_cast<int>(digit_at(p, 14) * 10 + digit_at(p, 15));
@@ -223,35 +252,7 @@ bool read_iso_time_of_known_date(std::string_view s, TimeOfDay& t) noexcept {
     return true;
 }
 
-bool read_datetime(std::string_view s, std::size_t& used, Date& d, TimeOfDay& t) noexcept {
-    if (read_iso_datetime(s, used, d, t)) return true;
-    used = 0;
-    std::size_t n = 0;
-    auto date = read_date(s, n);
-    if (!date) return false;
-    std::size_t i = n;
-    const std::size_t gap = i;
-    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
-    if (i == gap) return false;
-    auto time = read_time(s.substr(i), n);
-    if (!time) return false;
-    d = *date;
-    t = *time;
-    used = i + n;
-    return true;
-}
-
 namespace {
-
-/// Writes `v` as `width` zero-padded digits (no snprintf: this runs for every timestamped
-/// message of a scheduler log).
-char* put(char* p, int v, int width) noexcept {
-    for (int i = width - 1; i >= 0; --i) {
-        p[i] = static_cast<char>('0' + v % 10);
-        v /= 10;
-    }
-    return p + width;
-}
 
 /// Writes `v` (0..99) as two digits from a table, which halved the cost of formatting a
 /// stamp (a division pair per digit before); that happens for every table row and stamped record.
@@ -264,55 +265,81 @@ char* put2(char* p, int v) noexcept {
     return p + 2;
 }
 
-}  // namespace
-
-std::string iso(const Date& d) {
-    char buf[10];
-    char* p = put(buf, d.year % 10000, 4);
-    *p++ = '-';
-    p = put(p, d.month % 100, 2);
-    *p++ = '-';
-    put(p, d.day % 100, 2);
-    return std::string(buf, sizeof buf);
-}
-
-std::string iso(const Date& d, const TimeOfDay& t) {
-    std::string out;
-    assign_iso(out, d, t);
-    return out;
-}
-
-void assign_iso(std::string& out, const Date& d, const TimeOfDay& t) {
-    char buf[19];
+/// Writes `d` as `YYYY-MM-DD` at `p`; returns the end.
+char* put_date(char* p, const Date& d) noexcept {
     // Every field is non-negative (read from digits only) and was checked against its range
-    // by the reader that made it (a valid month and day, hour < 24, minute < 60, second <= 60),
-    // so each but the year indexes put2's table as it is: a `% 100` apiece cost a multiply
-    // and a subtract for every table row and stamped record.
+    // by the reader that made it (a valid month and day), so each but the year indexes
+    // put2's table as it is: a `% 100` apiece cost a multiply and a subtract for every table
+    // row and stamped record.
     const int year = d.year % 10000;
-    char* p = put2(buf, year / 100);
+    p = put2(p, year / 100);
     p = put2(p, year % 100);
     *p++ = '-';
     p = put2(p, d.month);
     *p++ = '-';
-    p = put2(p, d.day);
+    return put2(p, d.day);
+}
+
+/// Writes `d` and `t` as `YYYY-MM-DDTHH:MM:SS` (kIsoDateTimeLength bytes) at `p`.
+void put_datetime(char* p, const Date& d, const TimeOfDay& t) noexcept {
+    // The time's fields were checked as the date's were (hour < 24, minute < 60, second <= 60).
+    p = put_date(p, d);
     *p++ = 'T';
     p = put2(p, t.hour);
     *p++ = ':';
     p = put2(p, t.minute);
     *p++ = ':';
     put2(p, t.second);
-    out.assign(buf, sizeof buf);
 }
 
-std::string to_iso(std::string_view s) {
+/// The whole of `s` as a date or date+time in ISO 8601, written at `buf` (room for
+/// kIsoDateTimeLength bytes); its length, or 0 if `s` is not one. Flattened as datetime_at
+/// is: it runs for every -detail and dotted date.
+[[gnu::flatten]] std::size_t put_iso_of(char* buf, std::string_view s) noexcept {
     s = trim(s);
     Date d;
     TimeOfDay t;
     std::size_t used = 0;
-    if (read_datetime(s, used, d, t) && used == s.size()) return iso(d, t);
-    auto date = read_date(s, used);
-    if (date && used == s.size()) return iso(*date);
-    return {};
+    if (datetime_at(s, used, d, t) && used == s.size()) {
+        put_datetime(buf, d, t);
+        return kIsoDateTimeLength;
+    }
+    auto date = date_at(s, used);
+    if (!date || used != s.size()) return 0;
+    return static_cast<std::size_t>(put_date(buf, *date) - buf);
+}
+
+}  // namespace
+
+std::string iso(const Date& d) {
+    char buf[10];
+    return std::string(buf, put_date(buf, d));
+}
+
+std::string iso(const Date& d, const TimeOfDay& t) {
+    char buf[kIsoDateTimeLength];
+    put_datetime(buf, d, t);
+    return std::string(buf, sizeof buf);
+}
+
+// Flattened, as datetime_at is: it runs for every table row and stamped record.
+[[gnu::flatten]] void assign_iso(std::string& out, const Date& d, const TimeOfDay& t) {
+    char buf[kIsoDateTimeLength];
+    put_datetime(buf, d, t);
+    set_text(out, std::string_view(buf, sizeof buf));
+}
+
+bool assign_to_iso(std::string& out, std::string_view s) {
+    char buf[kIsoDateTimeLength];
+    const std::size_t n = put_iso_of(buf, s);
+    if (n == 0) return false;
+    out.assign(buf, n);
+    return true;
+}
+
+std::string to_iso(std::string_view s) {
+    char buf[kIsoDateTimeLength];
+    return std::string(buf, put_iso_of(buf, s));
 }
 
 }  // namespace opskit::dsmc::detail

@@ -32,7 +32,18 @@ inline constexpr std::size_t kIsoDateTimeLength = 19;
 
 /// Whether the date and time in the first kIsoDateTimeLength bytes of `s` end there: no
 /// digit and no AM/PM follows, so read_datetime reads the same from any line with them.
-bool iso_datetime_ends(std::string_view s) noexcept;
+/// Inline: it runs for every stamped line, and a call into the shared library cost more
+/// than the test.
+inline bool iso_datetime_ends(std::string_view s) noexcept {
+    const std::size_t end = kIsoDateTimeLength;
+    if (s.size() <= end) return s.size() == end;
+    const char c = s[end];
+    if (c >= '0' && c <= '9') return false;
+    const std::size_t j = c == ' ' ? end + 1 : end;
+    const bool am_pm = j + 1 < s.size() && (s[j] == 'A' || s[j] == 'P' || s[j] == 'a' || s[j] == 'p') &&
+                       (s[j + 1] == 'M' || s[j + 1] == 'm');
+    return !am_pm;
+}
 
 /// Whether `s` starts with `YYYY-MM-DD ` by shape (digits, dashes, a space; not checked as a
 /// date): a prefix read_datetime reads by position.
@@ -53,5 +64,9 @@ void assign_iso(std::string& out, const Date& d, const TimeOfDay& t);
 
 /// The whole of `s` as a date or date+time, in ISO 8601; empty if it is not one.
 std::string to_iso(std::string_view s);
+
+/// to_iso(s) into `out`, whose capacity is reused (the rows and sessions that hold these
+/// values are); false, and `out` as it was, if `s` is not one.
+bool assign_to_iso(std::string& out, std::string_view s);
 
 }  // namespace opskit::dsmc::detail

@@ -90,8 +90,16 @@ struct Candidate {
 struct Index {
     std::array<Label, 31> labels = make_catalogue();
     std::array<std::vector<Candidate>, kMaxLabel + 1> by_length;
+    /// Bit n set when some label is n bytes long: most texts looked up that are no label
+    /// (a -detail key, an unknown summary label) have a length no label has, and are
+    /// turned away by one test.
+    std::uint64_t lengths = 0;
     Index() {
-        for (const auto& l : labels) by_length[l.text.size()].push_back({tail8(l.text), &l});
+        static_assert(kMaxLabel < 64);
+        for (const auto& l : labels) {
+            by_length[l.text.size()].push_back({tail8(l.text), &l});
+            lengths |= std::uint64_t{1} << l.text.size();
+        }
     }
 };
 
@@ -103,11 +111,13 @@ const Index& index() {
 }  // namespace
 
 const Label* find_label(std::string_view text) noexcept {
-    if (text.size() > kMaxLabel || text.size() < 2) return nullptr;
+    if (text.size() > kMaxLabel) return nullptr;
+    const Index& idx = index();
+    if (((idx.lengths >> text.size()) & 1U) == 0) return nullptr;
     const std::uint64_t tail = tail8(text);
     // Compared by words (same_bytes, for eight bytes or more) rather than by a memcmp call.
     const bool by_words = text.size() >= 8;
-    for (const Candidate& c : index().by_length[text.size()])
+    for (const Candidate& c : idx.by_length[text.size()])
         if (c.tail == tail && (by_words ? same_bytes(c.label->text.data(), text.data(), text.size()) : c.label->text == text))
             return c.label;
     return nullptr;

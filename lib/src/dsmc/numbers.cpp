@@ -54,7 +54,13 @@ double Decimal::value() const noexcept {
     return static_cast<double>(digits) / static_cast<double>(kPow10[f]);
 }
 
-std::optional<Decimal> read_decimal(std::string_view s, std::size_t& used) noexcept {
+namespace {
+
+// The readers below call these, not the exported names: in the shared library those are
+// interposable, so the compiler may not inline a call to one, and every figure paid two or
+// three calls through the PLT.
+
+std::optional<Decimal> read_number(std::string_view s, std::size_t& used) noexcept {
     used = 0;
     if (s.empty() || !is_digit(s[0])) return std::nullopt;
     std::uint64_t acc = 0;
@@ -96,20 +102,22 @@ std::optional<Decimal> read_decimal(std::string_view s, std::size_t& used) noexc
     return d;
 }
 
-std::optional<Decimal> parse_decimal(std::string_view s) noexcept {
+std::optional<Decimal> whole_number(std::string_view s) noexcept {
     s = trim(s);
     std::size_t used = 0;
-    auto d = read_decimal(s, used);
+    auto d = read_number(s, used);
     if (!d || used != s.size()) return std::nullopt;
     return d;
 }
 
-int unit_power(std::string_view u) noexcept {
+int unit_exponent(std::string_view u) noexcept {
     u = trim(u);
     if (u.empty()) return -1;
-    if (iequals(u, "B") || iequals(u, "bytes") || iequals(u, "byte")) return 0;
+    // By the first letter, then the rest by its length: a chain of iequals against every
+    // spelling cost more than reading the number, for every size and rate.
     int p = -1;
     switch (to_lower(u[0])) {
+        case 'b': return u.size() == 1 || iequals(u, "bytes") || iequals(u, "byte") ? 0 : -1;
         case 'k': p = 1; break;
         case 'm': p = 2; break;
         case 'g': p = 3; break;
@@ -117,23 +125,19 @@ int unit_power(std::string_view u) noexcept {
         case 'p': p = 5; break;
         default: return -1;
     }
-    const std::string_view tail = u.substr(1);
-    if (tail.empty() || iequals(tail, "B") || iequals(tail, "iB")) return p;
+    if (u.size() == 1) return p;
+    if (u.size() == 2) return to_lower(u[1]) == 'b' ? p : -1;
+    if (u.size() == 3) return to_lower(u[1]) == 'i' && to_lower(u[2]) == 'b' ? p : -1;
     return -1;
 }
 
-std::optional<std::uint64_t> parse_bytes(std::string_view s) noexcept {
-    s = trim(s);
-    std::size_t used = 0;
-    auto d = read_decimal(s, used);
-    if (!d) return std::nullopt;
-    const std::string_view rest = trim(s.substr(used));
-    const int power = rest.empty() ? 0 : unit_power(rest);
-    if (power < 0) return std::nullopt;
-    return bytes_of(*d, power);
-}
-
-std::optional<std::uint64_t> bytes_of(const Decimal& d, int power) noexcept {
+std::optional<std::uint64_t> bytes_in(const Decimal& d, int power) noexcept {
+    if (d.frac_digits == 0) {
+        // A whole number needs no rounding, so no 128-bit division (a library call): most
+        // sizes are whole bytes or whole units.
+        if (d.digits > (std::numeric_limits<std::uint64_t>::max() >> (10 * power))) return std::nullopt;
+        return d.digits << (10 * power);
+    }
     __extension__ typedef unsigned __int128 U128;
     const U128 num = static_cast<U128>(d.digits) << (10 * power);
     const U128 den = kPow10[d.frac_digits];
@@ -142,43 +146,69 @@ std::optional<std::uint64_t> bytes_of(const Decimal& d, int power) noexcept {
     return static_cast<std::uint64_t>(q);
 }
 
-std::optional<std::uint64_t> parse_count(std::string_view s) noexcept {
-    auto d = parse_decimal(s);
+}  // namespace
+
+std::optional<Decimal> read_decimal(std::string_view s, std::size_t& used) noexcept { return read_number(s, used); }
+
+std::optional<Decimal> parse_decimal(std::string_view s) noexcept { return whole_number(s); }
+
+int unit_power(std::string_view u) noexcept { return unit_exponent(u); }
+
+std::optional<std::uint64_t> bytes_of(const Decimal& d, int power) noexcept { return bytes_in(d, power); }
+
+// The readers of summary values are flattened: read_number and the rest inlined into each,
+// so a value costs no calls and no optional passed back through memory; they run for every
+// summary line.
+
+[[gnu::flatten]] std::optional<std::uint64_t> parse_bytes(std::string_view s) noexcept {
+    s = trim(s);
+    std::size_t used = 0;
+    auto d = read_number(s, used);
+    if (!d) return std::nullopt;
+    const std::string_view rest = trim(s.substr(used));
+    const int power = rest.empty() ? 0 : unit_exponent(rest);
+    if (power < 0) return std::nullopt;
+    return bytes_in(*d, power);
+}
+
+[[gnu::flatten]] std::optional<std::uint64_t> parse_count(std::string_view s) noexcept {
+    auto d = whole_number(s);
     if (!d || d->frac_digits != 0) return std::nullopt;
     return d->digits;
 }
 
-std::optional<double> parse_rate(std::string_view s) noexcept {
+[[gnu::flatten]] std::optional<double> parse_rate(std::string_view s) noexcept {
     s = trim(s);
     std::size_t used = 0;
-    auto d = read_decimal(s, used);
+    auto d = read_number(s, used);
     if (!d) return std::nullopt;
     std::string_view rest = trim(s.substr(used));
     int power = 1;  // dsmc prints KB/sec; a bare number is taken in that unit
     if (!rest.empty()) {
-        const auto slash = rest.find('/');
-        if (slash == std::string_view::npos) return std::nullopt;
+        const char* const at = find_byte(rest.data(), rest.data() + rest.size(), '/');  // inline, no memchr call
+        if (at == rest.data() + rest.size()) return std::nullopt;
+        const auto slash = static_cast<std::size_t>(at - rest.data());
         const std::string_view per = trim(rest.substr(slash + 1));
         if (!iequals(per, "sec") && !iequals(per, "s")) return std::nullopt;
-        power = unit_power(rest.substr(0, slash));
+        power = unit_exponent(rest.substr(0, slash));
         if (power < 0) return std::nullopt;
     }
     constexpr double kUnit[] = {1.0, 1024.0, 1048576.0, 1073741824.0, 1099511627776.0, 1125899906842624.0};
     return d->value() * kUnit[power];
 }
 
-std::optional<double> parse_percent(std::string_view s) noexcept {
+[[gnu::flatten]] std::optional<double> parse_percent(std::string_view s) noexcept {
     s = trim(s);
     if (!s.empty() && s.back() == '%') s = trim_right(s.substr(0, s.size() - 1));
-    auto d = parse_decimal(s);
+    auto d = whole_number(s);
     if (!d) return std::nullopt;
     return d->value();
 }
 
-std::optional<double> parse_seconds(std::string_view s) noexcept {
+[[gnu::flatten]] std::optional<double> parse_seconds(std::string_view s) noexcept {
     s = trim(s);
     std::size_t used = 0;
-    auto d = read_decimal(s, used);
+    auto d = read_number(s, used);
     if (!d) return std::nullopt;
     const std::string_view rest = trim(s.substr(used));
     if (!rest.empty() && !iequals(rest, "sec") && !iequals(rest, "s") && !iequals(rest, "seconds")) return std::nullopt;

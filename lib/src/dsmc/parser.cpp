@@ -37,13 +37,12 @@ bool has_arrow(std::string_view s) noexcept {
     return false;
 }
 
-/// A message id at the start of a line: `ANS1228E`.
+/// A message id at the start of a line: `ANS1228E`. No initialisers: one is declared for
+/// every line dispatch sees, and read_message_id sets every field of one it reads.
 struct MessageId {
-    char prefix[4] = {0, 0, 0, 0};
-    int number = 0;
-    Severity severity = Severity::info;
-    char letter = 'I';  ///< the severity letter as printed (upper case)
-    std::size_t length = 8;
+    char prefix[3];
+    int number;
+    Severity severity;
 };
 
 // Exactly three letters (`AN` and one more: ANS client, ANE client-on-server, ANR server),
@@ -70,7 +69,6 @@ bool read_message_id(std::string_view s, MessageId& id) noexcept {
     id.prefix[2] = s[2];
     id.number = number;
     id.severity = severity;
-    id.letter = sev;
     return true;
 }
 
@@ -107,35 +105,53 @@ std::optional<int> find_return_code(std::string_view text) noexcept {
     }
 }
 
-/// Where `Version ` first is in `s`, or npos: where read_version reads.
-std::size_t find_version(std::string_view s) noexcept { return find_text(s, "Version "); }
+/// Where `Version ` first is in `s`, or npos: where read_version reads. Flattened, so the
+/// search is inlined with its needle known: most lines that reach dispatch's end run it.
+[[gnu::flatten]] std::size_t find_version(std::string_view s) noexcept { return find_text(s, "Version "); }
+
+/// A version as read_version composes it, in place: three numbers of at most 24 bytes and
+/// two dots. Building a std::string by appends cost more than the reading.
+struct VersionText {
+    char bytes[80];
+    std::size_t size = 0;
+    std::string_view view() const noexcept { return {bytes, size}; }
+    void append(std::string_view part) noexcept {
+        std::memcpy(bytes + size, part.data(), part.size());
+        size += part.size();
+    }
+};
 
 /// `Version 8, Release 1, Level 27.000` at `at` (find_version's answer, not npos) in `s` →
-/// `8.1.27.000`; empty if the rest is not one. The caller found `at` first, since most lines
-/// have no `Version ` and a search here too would run twice for the few that do.
-std::string read_version(std::string_view s, std::size_t at) {
+/// `8.1.27.000` in `out`; false if the rest is not one. The caller found `at` first, since
+/// most lines have no `Version ` and a search here too would run twice for the few that do.
+bool read_version(std::string_view s, std::size_t at, VersionText& out) noexcept {
     std::string_view rest = s.substr(at + 8);
     auto number = [](std::string_view& r, bool dotted) {
         std::size_t n = 0;
         while (n < r.size() && n < 24 && (is_digit(r[n]) || (dotted && r[n] == '.' && n > 0))) ++n;
-        std::string_view out = r.substr(0, n);
+        std::string_view found = r.substr(0, n);
         r = r.substr(n);
-        return out;
+        return found;
     };
     const std::string_view v = number(rest, false);
-    if (v.empty() || !starts_with(rest, ", Release ")) return {};
+    if (v.empty() || !starts_with(rest, ", Release ")) return false;
     rest = rest.substr(10);
     const std::string_view r = number(rest, false);
-    if (r.empty()) return {};
-    std::string out;
-    out.append(v).append(".").append(r);
+    if (r.empty()) return false;
+    out.size = 0;
+    out.append(v);
+    out.append(".");
+    out.append(r);
     if (starts_with(rest, ", Level ")) {
         rest = rest.substr(8);
         std::string_view l = number(rest, true);
         while (!l.empty() && l.back() == '.') l.remove_suffix(1);
-        if (!l.empty()) out.append(".").append(l);
+        if (!l.empty()) {
+            out.append(".");
+            out.append(l);
+        }
     }
-    return out;
+    return true;
 }
 
 /// An unknown summary label: starts with a letter; letters, digits, spaces, `-/().` only.
@@ -179,7 +195,7 @@ private:
     void close_table();
     void end_row();
     void set_return_code(int rc);
-    void open_table(std::string_view kind);
+    void open_table(TableKind kind);
     void open_summary();
     void end_session();
     static void reset(TableRow& r);
@@ -226,6 +242,7 @@ private:
     std::uint64_t m_summary_mask = 0;
 
     Table m_table;  ///< rows stay empty: each row is handed out when the next one starts
+    TableKind m_kind = TableKind::none;  ///< m_table.kind, as tested on every table line
     bool m_table_open = false;
     // The open row and a scratch row a candidate line is parsed into, swapped by pointer when
     // it is one (swapping the objects moved some fifteen strings three times a row).
@@ -233,6 +250,10 @@ private:
     TableRow* m_row = &m_rows[0];
     bool m_row_open = false;
     TableRow* m_scratch = &m_rows[1];
+    /// m_scratch is as reset leaves it: it is the row end_row handed out and reset, or new,
+    /// unless a line parsed into it was no row. Most lines of a table are rows, so the reset
+    /// before each candidate is then skipped.
+    bool m_scratch_clean = true;
 
     Session m_session;
     bool m_session_open = false;
@@ -373,8 +394,8 @@ void Parser::dispatch(std::string_view body) {
         recognised();
         return;
     }
-    const std::string_view kind = table_kind_of_header(body);
-    if (!kind.empty()) {
+    const TableKind kind = table_kind_of_header(body);
+    if (kind != TableKind::none) {
         recognised();
         open_table(kind);
         return;
@@ -385,13 +406,13 @@ void Parser::dispatch(std::string_view body) {
         return;
     }
     if (const std::size_t at = find_version(body); at != std::string_view::npos) {
-        std::string v = read_version(body, at);
-        if (!v.empty()) {
+        VersionText v;
+        if (read_version(body, at, v)) {
             recognised();
             if (starts_with(body, "Server Version")) {
-                if (m_session_open) m_session.server_version = std::move(v);
+                if (m_session_open) set_text(m_session.server_version, v.view());
             } else {
-                m_client_version = std::move(v);
+                set_text(m_client_version, v.view());
             }
             return;
         }
@@ -406,10 +427,11 @@ void Parser::dispatch(std::string_view body) {
     unrecognised(body);
 }
 
-bool Parser::table_line(std::string_view body) {
-    const Table& t = m_table;
+// Flattened: what it calls in this file (rulers, row handling, end_row) is inlined, for
+// every line of a table.
+[[gnu::flatten]] bool Parser::table_line(std::string_view body) {
     if (is_ruler(body)) return true;
-    if (t.kind == "query_session") {
+    if (m_kind == TableKind::query_session) {
         if (!m_row_open) {
             m_row_open = true;
             m_row->line = m_line;
@@ -420,12 +442,14 @@ bool Parser::table_line(std::string_view body) {
     }
     if (is_digit(body[0])) {
         // The row is parsed into m_scratch so a line that is not a row leaves the open one as it was.
-        reset(*m_scratch);
+        if (!m_scratch_clean) reset(*m_scratch);
         m_scratch->line = m_line;
-        if (parse_row(t.kind, body, *m_scratch)) {
+        m_scratch_clean = false;
+        if (parse_row(m_kind, body, *m_scratch)) {
             end_row();
             std::swap(m_row, m_scratch);
             m_row_open = true;
+            m_scratch_clean = true;  // the row end_row reset, or one never used (no row was open)
             return true;
         }
     }
@@ -446,12 +470,14 @@ bool Parser::table_line(std::string_view body) {
 bool Parser::ends_table(std::string_view body) {
     MessageId id;
     if (body[0] == 'A' && read_message_id(body, id)) return true;
-    if (!table_kind_of_header(body).empty()) return true;
+    if (table_kind_of_header(body) != TableKind::none) return true;
     if (starts_with(body, "Session established with server ") || starts_with(body, "--- SCHEDULEREC")) return true;
     if ((body[0] == 'R' || body[0] == 'r') && starts_with(body.substr(1), "eturn code")) return true;
     if (has_arrow(body)) return true;
-    if (const std::size_t at = find_version(body); at != std::string_view::npos && !read_version(body, at).empty())
-        return true;
+    if (const std::size_t at = find_version(body); at != std::string_view::npos) {
+        VersionText v;
+        if (read_version(body, at, v)) return true;
+    }
     // A prompt: `tsm>`, `Protect>`, `dsmc>` (a word of letters right before `>`).
     {
         std::size_t i = 0;
@@ -459,7 +485,7 @@ bool Parser::ends_table(std::string_view body) {
         if (i > 0 && i < body.size() && body[i] == '>') return true;
     }
     const std::size_t n = body.size() < 90 ? body.size() : 90;
-    const auto colon = body.substr(0, n).find(':');
+    const auto colon = find_char(body.substr(0, n), ':');
     if (colon != std::string_view::npos && find_label(trim_right(body.substr(0, colon))) != nullptr) return true;
     return false;
 }
@@ -491,9 +517,9 @@ bool Parser::label_line(std::string_view body, bool from_ane) {
     }
     if (colon >= 3 && label[colon - 1] == '.' && label[colon - 2] == '.') {
         // `Key........: value` of query session.
-        if (!m_table_open || m_table.kind != "query_session") {
+        if (!m_table_open || m_kind != TableKind::query_session) {
             recognised();
-            open_table("query_session");
+            open_table(TableKind::query_session);
         }
         if (table_line(body)) return true;
     }
@@ -556,8 +582,10 @@ Session& Parser::new_session() {
                                &s.last_access, &s.accessing_as_node})
         field->clear();
     s.line = m_line;
-    s.client_version.swap(m_client_version);
-    s.client_datetime.swap(m_client_datetime);
+    // Copied and cleared, not swapped: std::string::swap handled the short-string cases byte
+    // by byte and cost more than the copy of these few bytes.
+    set_text(s.client_version, m_client_version);
+    set_text(s.client_datetime, m_client_datetime);
     m_client_version.clear();
     m_client_datetime.clear();
     m_session_open = true;
@@ -570,7 +598,7 @@ void Parser::session_value(const Label& label, std::string_view value) {
     switch (label.session) {
         case SessionField::node_name: {
             Session& s = new_session();
-            s.node_name.assign(value);
+            set_text(s.node_name, value);
             m_session_waiting_server = true;
             break;
         }
@@ -588,9 +616,11 @@ void Parser::session_value(const Label& label, std::string_view value) {
             }
             break;
         }
-        case SessionField::client_datetime: m_client_datetime = to_iso(value); break;
+        case SessionField::client_datetime:
+            if (!assign_to_iso(m_client_datetime, value)) m_client_datetime.clear();
+            break;
         case SessionField::accessing_as_node:
-            if (m_session_open) m_session.accessing_as_node.assign(value);
+            if (m_session_open) set_text(m_session.accessing_as_node, value);
             break;
         case SessionField::none: break;
     }
@@ -599,33 +629,28 @@ void Parser::session_value(const Label& label, std::string_view value) {
 void Parser::session_established(std::string_view rest) {
     recognised();
     close_table();
-    const auto colon = rest.find(':');
+    const auto colon = find_char(rest, ':');
     const std::string_view name = trim(colon == std::string_view::npos ? rest : rest.substr(0, colon));
     const std::string_view platform = colon == std::string_view::npos ? std::string_view{} : trim(rest.substr(colon + 1));
     Session* s = nullptr;
     if (m_session_open && m_session_waiting_server) s = &m_session;
     else s = &new_session();
-    s->server_name.assign(name);
-    s->server_platform.assign(platform);
+    set_text(s->server_name, name);
+    set_text(s->server_platform, platform);
     m_session_waiting_server = false;
 }
 
 void Parser::message(const MessageId& id, std::string_view body) {
     recognised_message_start();
     Message& m = m_message;
-    m.prefix.assign(id.prefix, 3);
+    // The prefix and code are the id's bytes as printed (read_message_id accepted exactly
+    // three letters, four digits and the severity letter), copied rather than composed again
+    // from the number with a division per digit.
+    set_text(m.prefix, body.substr(0, 3));
     m.number = id.number;
     m.severity = id.severity;
-    m.code.assign(m.prefix);
-    char digits[5];
-    int n = id.number;
-    for (int i = 3; i >= 0; --i) {
-        digits[i] = static_cast<char>('0' + n % 10);
-        n /= 10;
-    }
-    digits[4] = id.letter;
-    m.code.append(digits, 5);
-    m.text.assign(trim(body.substr(8)));
+    set_text(m.code, body.substr(0, 8));
+    set_text(m.text, trim(body.substr(8)));
     m.line = m_line;
     m.raw_code.clear();
     m.timestamp.clear();
@@ -639,7 +664,7 @@ void Parser::unrecognised(std::string_view body) {
     close_summary();
     if (!m_message_open) return;
     if (m_pending_count >= kMaxPending) m_overflow = true;
-    else if (!m_overflow) m_pending[m_pending_count++].assign(body);
+    else if (!m_overflow) set_text(m_pending[m_pending_count++], body);
 }
 
 void Parser::set_return_code(int rc) {
@@ -647,9 +672,10 @@ void Parser::set_return_code(int rc) {
     m_sink.on_return_code(rc, m_line);
 }
 
-void Parser::open_table(std::string_view kind) {
+void Parser::open_table(TableKind kind) {
     close_table();
-    m_table.kind.assign(kind);
+    m_kind = kind;
+    m_table.kind.assign(table_kind_name(kind));
     m_table.line = m_line;
     m_table_open = true;
     m_sink.on_table_begin(m_table);

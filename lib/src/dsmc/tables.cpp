@@ -18,12 +18,14 @@ namespace {
 bool contains(std::string_view s, std::string_view needle) noexcept { return find_text(s, needle) != std::string_view::npos; }
 
 /// A number with an optional unit (attached or as the next token) taken from `rest`.
+/// No initialisers: a row keeps four of these on the stack and read_quantity sets every field
+/// of one it reads, so zeroing them all cost more than the reading.
 struct Quantity {
     std::string_view raw;
     std::optional<std::uint64_t> bytes;
-    bool has_unit = false;
-    bool integral = false;
-    std::uint64_t value = 0;
+    bool has_unit;
+    bool integral;
+    std::uint64_t value;
 };
 
 /// The quantity whose number is token `i` of `toks` (`n` of them), its unit attached or the
@@ -101,7 +103,7 @@ void set_active(std::string_view tok, TableRow& row) {
 
 // Strings of `row` are assigned in place, never built and moved in: the parser reuses its
 // rows, and assignment keeps the capacity they grew to, so a row costs no allocation.
-bool parse_sized_row(std::string_view kind, std::string_view body, TableRow& row) {
+bool parse_sized_row(TableKind kind, std::string_view body, TableRow& row) {
     RowSplit split;
     if (!split_at_datetime(body, split)) return false;
     std::array<Quantity, 4> qs;
@@ -110,49 +112,45 @@ bool parse_sized_row(std::string_view kind, std::string_view body, TableRow& row
     while (nq < qs.size() && t < split.npre) {
         if (!read_quantity(split.pre.data(), split.npre, t, qs[nq])) {
             if (!row.fs_type.empty()) return false;  // two non-numeric columns: not a row
-            row.fs_type.assign(split.pre[t++]);
+            set_text(row.fs_type, split.pre[t++]);
             continue;
         }
         ++nq;
     }
     if (t < split.npre || nq == 0) return false;
     std::size_t qi = 0;
-    const bool image = kind == "query_image";
+    const bool image = kind == TableKind::query_image;
     // A leading unitless integer followed by more sizes is an index column.
     if (nq >= 2 && !qs[0].has_unit && qs[0].integral && (image ? nq == 3 : true)) {
         row.index = static_cast<int>(qs[0].value > 1000000000 ? 0 : qs[0].value);
         qi = 1;
     }
-    row.size_raw.assign(qs[qi].raw);
+    set_text(row.size_raw, qs[qi].raw);
     row.size_bytes = qs[qi].bytes;
     if (image && qi + 1 < nq) {
-        row.stored_size_raw.assign(qs[qi + 1].raw);
+        set_text(row.stored_size_raw, qs[qi + 1].raw);
         row.stored_size_bytes = qs[qi + 1].bytes;
     }
     assign_iso(row.date, split.date, split.time);
-    row.date_raw.assign(split.date_raw);
+    set_text(row.date_raw, split.date_raw);
     const std::string_view after = split.after;
     std::string_view r;
-    if (kind == "query_archive") {
-        row.name.assign(next_token(after, r));
+    if (kind == TableKind::query_archive) {
+        set_text(row.name, next_token(after, r));
         std::string_view r2;
         const std::string_view exp = next_token(r, r2);
         if (iequals(exp, "never")) {
             row.expires = "never";
             r = r2;
-        } else if (!exp.empty() && is_digit(exp[0])) {
-            std::string e = to_iso(exp);
-            if (!e.empty()) {
-                row.expires = std::move(e);
-                r = r2;
-            }
+        } else if (!exp.empty() && is_digit(exp[0]) && assign_to_iso(row.expires, exp)) {
+            r = r2;
         }
         // Trailing `RetInit:STARTED  ObjHeld:NO` columns of 8.x.
         std::string_view desc = trim(r);
         for (int guard = 0; guard < 4; ++guard) {
-            const auto sp = desc.find_last_of(" \t");
+            const auto sp = find_last_blank(desc);
             const std::string_view last = sp == std::string_view::npos ? desc : desc.substr(sp + 1);
-            const auto colon = last.find(':');
+            const auto colon = find_char(last, ':');
             if (colon == std::string_view::npos || colon == 0 || colon + 1 == last.size()) break;
             const std::string_view key = last.substr(0, colon);
             if (key != "RetInit" && key != "ObjHeld") break;
@@ -160,18 +158,18 @@ bool parse_sized_row(std::string_view kind, std::string_view body, TableRow& row
                                     std::string(last.substr(colon + 1)));
             desc = sp == std::string_view::npos ? std::string_view{} : trim_right(desc.substr(0, sp));
         }
-        row.description.assign(desc);
+        set_text(row.description, desc);
         return !row.name.empty();
     }
     const std::string_view mgmt = next_token(after, r);
     std::string_view r2;
     const std::string_view ai = next_token(r, r2);
-    row.mgmt_class.assign(mgmt);
+    set_text(row.mgmt_class, mgmt);
     if (ai == "A" || ai == "I") {
         set_active(ai, row);
-        row.name.assign(trim(r2));
+        set_text(row.name, trim(r2));
     } else {
-        row.name.assign(trim(r));
+        set_text(row.name, trim(r));
     }
     return !row.name.empty();
 }
@@ -188,25 +186,46 @@ bool parse_filespace_row(std::string_view body, TableRow& row) {
     std::size_t used = 0;
     if (read_datetime(from, used, d, t)) {
         assign_iso(row.date, d, t);
-        row.date_raw.assign(from.substr(0, used));
+        set_text(row.date_raw, from.substr(0, used));
         rest = from.substr(used);
     } else {
         return false;
     }
     std::string_view r;
-    row.fs_type.assign(next_token(rest, r));
-    row.name.assign(trim(r));
+    set_text(row.fs_type, next_token(rest, r));
+    set_text(row.name, trim(r));
     return !row.fs_type.empty();
 }
 
-/// A detail key: letters, spaces, '-', '_' only, 1..40 characters.
+/// Where the -detail segment starting at `i` ends: a TAB, two spaces, or the end of `body`.
+/// Searched with find_space, eight bytes at a time: segments are dates and names of a dozen
+/// bytes and more, and a test per byte was a third of the cost of a -detail line.
+std::size_t segment_end(std::string_view body, std::size_t i) noexcept {
+    for (std::size_t j = find_space(body, i); j < body.size(); j = find_space(body, j + 1))
+        if (body[j] == '\t' || (body[j] == ' ' && j + 1 < body.size() && body[j + 1] == ' ')) return j;
+    return body.size();
+}
+
+/// The bytes a detail key may hold: letters, digits, space, '-' and '_', as a table (one
+/// load per byte; keys are tested for every -detail and dotted field).
+inline constexpr auto kKeyBytes = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0; c < 256; ++c) {
+        const char b = static_cast<char>(c);
+        t[static_cast<std::size_t>(c)] = is_alpha(b) || is_digit(b) || b == ' ' || b == '-' || b == '_';
+    }
+    return t;
+}();
+
+/// A detail key: letters, digits, spaces, '-', '_' only, 1..40 characters, a letter first.
 bool plausible_key(std::string_view key) noexcept {
     if (key.empty() || key.size() > 40 || !is_alpha(key[0])) return false;
     for (char c : key)
-        if (!is_alpha(c) && !is_digit(c) && c != ' ' && c != '-' && c != '_') return false;
+        if (!kKeyBytes[static_cast<unsigned char>(c)]) return false;
     return true;
 }
 
+/// A -detail or dotted value, unquoted, in ISO 8601 when it is a date.
 std::string field_value(std::string_view v) {
     v = trim(v);
     if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
@@ -217,21 +236,39 @@ std::string field_value(std::string_view v) {
     return std::string(v);
 }
 
+/// Appends the field `key` → `value` to `row`. The strings are made new (the row's fields
+/// are new for each row, and constructing a string costs less than assigning to an empty one).
+void add_field(TableRow& row, std::string_view key, std::string_view value) {
+    row.fields.emplace_back(snake_case(key), field_value(value));
+}
+
 }  // namespace
 
-std::string_view table_kind_of_header(std::string_view body) noexcept {
-    if (body.size() < 8 || body.size() > 400) return {};
-    const char c = body[0];
-    if (c != 'S' && c != '#' && c != 'I' && c != 'N') return {};
-    if (contains(body, "Image Size")) return "query_image";
-    if (starts_with(body, "Size")) {
-        if (contains(body, "Backup Date")) return "query_backup";
-        if (contains(body, "Archive Date")) return "query_archive";
-        return {};
+std::string_view table_kind_name(TableKind kind) noexcept {
+    switch (kind) {
+        case TableKind::query_backup: return "query_backup";
+        case TableKind::query_archive: return "query_archive";
+        case TableKind::query_image: return "query_image";
+        case TableKind::query_filespace: return "query_filespace";
+        case TableKind::query_session: return "query_session";
+        case TableKind::none: break;
     }
-    if (c == '#' && contains(body, "Last Incr Date")) return "query_filespace";
-    if (c == '#' && contains(body, "Backup Date")) return "query_backup";
     return {};
+}
+
+// Flattened: each search inlined with its needle known, for every line whose first byte may
+// start a header.
+[[gnu::flatten]] TableKind table_kind_of_header_text(std::string_view body) noexcept {
+    const char c = body[0];
+    if (contains(body, "Image Size")) return TableKind::query_image;
+    if (starts_with(body, "Size")) {
+        if (contains(body, "Backup Date")) return TableKind::query_backup;
+        if (contains(body, "Archive Date")) return TableKind::query_archive;
+        return TableKind::none;
+    }
+    if (c == '#' && contains(body, "Last Incr Date")) return TableKind::query_filespace;
+    if (c == '#' && contains(body, "Backup Date")) return TableKind::query_backup;
+    return TableKind::none;
 }
 
 namespace {
@@ -255,8 +292,7 @@ bool ruler_word(const char* p) noexcept {
 
 }  // namespace
 
-bool is_ruler(std::string_view body) noexcept {
-    if (body.size() < 3 || body[0] != '-') return false;
+bool is_ruler_text(std::string_view body) noexcept {
     std::size_t i = 0;
     for (; i + 8 <= body.size(); i += 8)
         if (!ruler_word(body.data() + i)) return false;
@@ -265,23 +301,26 @@ bool is_ruler(std::string_view body) noexcept {
     return true;
 }
 
-bool parse_row(std::string_view kind, std::string_view body, TableRow& row) {
+// Flattened: a row's readers (the split, the quantities, the columns after the date) inlined
+// into one function, rather than a call with arguments through memory for each, on every row.
+[[gnu::flatten]] bool parse_row(TableKind kind, std::string_view body, TableRow& row) {
     body = trim(body);
     if (body.empty() || !is_digit(body[0])) return false;
-    if (kind == "query_filespace") return parse_filespace_row(body, row);
-    if (kind == "query_backup" || kind == "query_archive" || kind == "query_image") return parse_sized_row(kind, body, row);
+    if (kind == TableKind::query_filespace) return parse_filespace_row(body, row);
+    if (kind == TableKind::query_backup || kind == TableKind::query_archive || kind == TableKind::query_image)
+        return parse_sized_row(kind, body, row);
     return false;
 }
 
-bool parse_detail(std::string_view body, TableRow& row) {
+// Flattened as parse_row is, for every -detail and dotted line.
+[[gnu::flatten]] bool parse_detail(std::string_view body, TableRow& row) {
     body = trim(body);
     // Segments are separated by a TAB or by two or more spaces.
     std::array<std::string_view, 12> seg;
     std::size_t n = 0;
     std::size_t i = 0;
     while (i < body.size() && n < seg.size()) {
-        std::size_t j = i;
-        while (j < body.size() && body[j] != '\t' && !(body[j] == ' ' && j + 1 < body.size() && body[j + 1] == ' ')) ++j;
+        std::size_t j = segment_end(body, i);
         if (j > i) seg[n++] = body.substr(i, j - i);
         while (j < body.size() && (body[j] == ' ' || body[j] == '\t')) ++j;
         i = j;
@@ -291,27 +330,27 @@ bool parse_detail(std::string_view body, TableRow& row) {
     std::size_t nkv = 0;
     for (std::size_t k = 0; k < n; ++k) {
         const std::string_view s = seg[k];
-        const auto colon = s.find(':');
+        const auto colon = find_char(s, ':');
         if (colon == std::string_view::npos) return false;
         const std::string_view key = trim(s.substr(0, colon));
         if (!plausible_key(key)) return false;
         std::string_view value = trim(s.substr(colon + 1));
-        if (value.empty() && k + 1 < n && seg[k + 1].find(':') == std::string_view::npos) value = seg[++k];
+        if (value.empty() && k + 1 < n && find_char(seg[k + 1], ':') == std::string_view::npos) value = seg[++k];
         kv[nkv++] = {key, value};
     }
-    for (std::size_t k = 0; k < nkv; ++k) row.fields.emplace_back(snake_case(kv[k].first), field_value(kv[k].second));
+    for (std::size_t k = 0; k < nkv; ++k) add_field(row, kv[k].first, kv[k].second);
     return nkv > 0;
 }
 
-bool parse_dotted(std::string_view body, TableRow& row) {
-    const auto colon = body.find(':');
+[[gnu::flatten]] bool parse_dotted(std::string_view body, TableRow& row) {
+    const auto colon = find_char(body, ':');
     if (colon == std::string_view::npos || colon < 3 || colon > 80) return false;
     if (body[colon - 1] != '.' || body[colon - 2] != '.') return false;
     std::string_view key = body.substr(0, colon);
     while (!key.empty() && key.back() == '.') key.remove_suffix(1);
     key = trim(key);
     if (!plausible_key(key)) return false;
-    row.fields.emplace_back(snake_case(key), field_value(body.substr(colon + 1)));
+    add_field(row, key, body.substr(colon + 1));
     return true;
 }
 

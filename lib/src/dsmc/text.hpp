@@ -2,6 +2,7 @@
 // that never allocate, so the line scanner stays linear and cheap per byte. Internal.
 #pragma once
 
+#include <array>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -147,6 +148,22 @@ inline const char* find_byte(const char* p, const char* end, char c) noexcept {
     return p;
 }
 
+/// Where `c` first is in `s`, or npos: string_view::find, searched by find_byte rather than
+/// a memchr call.
+inline std::size_t find_char(std::string_view s, char c) noexcept {
+    const char* const end = s.data() + s.size();
+    const char* const at = find_byte(s.data(), end, c);
+    return at == end ? std::string_view::npos : static_cast<std::size_t>(at - s.data());
+}
+
+/// Where the last space or TAB of `s` is, or npos: find_last_of(" \t"), which called memchr
+/// on the two bytes for every byte it passed.
+inline std::size_t find_last_blank(std::string_view s) noexcept {
+    for (std::size_t i = s.size(); i > 0; --i)
+        if (s[i - 1] == ' ' || s[i - 1] == '\t') return i - 1;
+    return std::string_view::npos;
+}
+
 /// Whether the `n` (>= 8) bytes at `a` and `b` are equal, compared eight at a time (the
 /// last word overlapping the one before): a memcmp call for a 19-byte stamp on every line
 /// cost more than the compare.
@@ -176,30 +193,54 @@ inline std::size_t find_text(std::string_view s, std::string_view needle) noexce
     return std::string_view::npos;
 }
 
+/// `out = s` with out's capacity kept, for `s` not inside `out` (a view into the line): clearing
+/// and appending copies without assign's general replace, which tests `s` for lying inside
+/// `out` first; every table row sets some six strings so.
+inline void set_text(std::string& out, std::string_view s) {
+    out.clear();
+    out.append(s.data(), s.size());
+}
+
+/// Each byte as a snake_case key keeps it: letters in lower case, digits as they are, 0 for
+/// the rest (separators). One load per byte, where the tests for letter, digit and case were
+/// a dozen instructions for every byte of every key of every table row.
+inline constexpr auto kSnakeBytes = [] {
+    std::array<char, 256> t{};
+    for (int c = 0; c < 256; ++c) {
+        const char b = static_cast<char>(c);
+        if (is_alpha(b) || is_digit(b)) t[static_cast<std::size_t>(c)] = to_lower(b);
+    }
+    return t;
+}();
+
+/// snake_case of `label` written at `begin` (room for 2 * label.size() bytes); the end.
+inline char* put_snake_case(char* begin, std::string_view label) noexcept {
+    char* p = begin;
+    bool pending_sep = false;
+    for (char c : label) {
+        const char kept = kSnakeBytes[static_cast<unsigned char>(c)];
+        if (kept == 0) {
+            pending_sep = true;
+            continue;
+        }
+        if (pending_sep && p != begin) *p++ = '_';
+        pending_sep = false;
+        *p++ = kept;
+    }
+    return p;
+}
+
 /// `Inode changed` → `inode_changed`, `Client-deduplicated` → `client_deduplicated`.
 inline std::string snake_case(std::string_view label) {
     // Composed in a stack buffer and copied into the string once: appending byte by byte
     // checked the capacity each time, for every key of every table row. Keys are at most
-    // 80 bytes; a longer label is composed on the heap the same way.
+    // 80 bytes; a longer label is composed in the string itself (a second string made and
+    // dropped for every key, unused, cost as much as the composing).
     char local[192];
-    std::string heap;
-    char* begin = local;
-    if (2 * label.size() > sizeof local) {
-        heap.resize(2 * label.size());
-        begin = heap.data();
-    }
-    char* p = begin;
-    bool pending_sep = false;
-    for (char c : label) {
-        if (is_alpha(c) || is_digit(c)) {
-            if (pending_sep && p != begin) *p++ = '_';
-            pending_sep = false;
-            *p++ = to_lower(c);
-        } else {
-            pending_sep = true;
-        }
-    }
-    return std::string(begin, p);
+    if (2 * label.size() <= sizeof local) return std::string(local, put_snake_case(local, label));
+    std::string out(2 * label.size(), '\0');
+    out.resize(static_cast<std::size_t>(put_snake_case(out.data(), label) - out.data()));
+    return out;
 }
 
 }  // namespace opskit::dsmc::detail
