@@ -165,7 +165,7 @@ TEST_CASE("rulers are tested by words and by their last bytes", "[dsmc][tables]"
     CHECK_FALSE(is_ruler("--------\xad"));  // '-' with the high bit set
 }
 
-TEST_CASE("-detail segments end at a TAB or two spaces only", "[dsmc][tables]") {
+TEST_CASE("query -detail segments end at a TAB or two spaces only", "[dsmc][tables]") {
     // Single spaces, a \r, a \f and control bytes lie inside segments; a segment longer than
     // eight bytes ends in the middle of a word's bytes and right at the line end.
     const Report r = parse_output(
