@@ -292,6 +292,21 @@ bool Parser::read_timestamp(std::string_view s, std::size_t& used) {
         return true;
     }
     m_ts_iso.clear();
+    // Most stamps that differ from the last one differ in the seconds only (a summary block
+    // written over a few seconds): with date, hour and minute the bytes of the last stamp,
+    // only the seconds are read, by the rules read_iso_time_of_known_date applies to them.
+    constexpr std::size_t kMinutePart = 17;  // `YYYY-MM-DD HH:MM:`
+    if (m_last_stamp_iso_date && s.size() >= n && same_bytes(s.data(), m_last_stamp, kMinutePart) &&
+        is_digit(s[17]) && is_digit(s[18])) {
+        const int second = (s[17] - '0') * 10 + (s[18] - '0');
+        if (second <= 60 && iso_datetime_ends(s)) {
+            m_ts_time.second = second;
+            m_last_stamp[17] = s[17];
+            m_last_stamp[18] = s[18];
+            used = n;
+            return true;
+        }
+    }
     constexpr std::size_t kDatePart = 11;  // `YYYY-MM-DD `
     if (m_last_stamp_iso_date && s.size() >= n && same_bytes(s.data(), m_last_stamp, kDatePart) &&
         read_iso_time_of_known_date(s, m_ts_time)) {
