@@ -201,6 +201,7 @@ private:
     static void reset(TableRow& r);
     static void reset(Summary& s);
     bool read_timestamp(std::string_view s, std::size_t& used);
+    bool read_new_timestamp(std::string_view s, std::size_t& used);  ///< read_timestamp past its first test
     /// The line's stamp in ISO 8601, or empty; a reference, so callers copy it into strings
     /// whose capacity is reused.
     const std::string& timestamp() {
@@ -307,6 +308,13 @@ bool Parser::read_timestamp(std::string_view s, std::size_t& used) {
             return true;
         }
     }
+    return read_new_timestamp(s, used);
+}
+
+// A stamp of another minute or day. Not inlined: with it, GCC no longer inlined dispatch
+// into the per-line function, which cost far more than this call, made for few lines.
+[[gnu::noinline]] bool Parser::read_new_timestamp(std::string_view s, std::size_t& used) {
+    const std::size_t n = kIsoDateTimeLength;
     constexpr std::size_t kDatePart = 11;  // `YYYY-MM-DD `
     if (m_last_stamp_iso_date && s.size() >= n && same_bytes(s.data(), m_last_stamp, kDatePart) &&
         read_iso_time_of_known_date(s, m_ts_time)) {
