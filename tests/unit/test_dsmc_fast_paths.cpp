@@ -36,6 +36,31 @@ TEST_CASE("stamps of one day still have their time checked", "[dsmc][dates]") {
     }
 }
 
+TEST_CASE("stamps of one minute still have their seconds checked", "[dsmc][dates]") {
+    const Report r = parse_output(
+        "2026-11-24 10:00:00 ANS1228E a\n"
+        "2026-11-24 10:00:59 ANS1228E b\n"
+        "2026-11-24 10:00:60 ANS1228E c\n"     // a leap second, as the general reading takes it
+        "2026-11-24 10:00:61 ANS1228E d\n"     // no valid stamp: text, continuing c
+        "2026-11-24 10:00:6x ANS1228E e\n"     // nor this
+        "2026-11-24 10:00:07 PM ANS1228E f\n"  // AM/PM after the stamp: the general reading
+        "2026-11-24 10:00:08 ANS1228E g\n"     // the minute of a stamp read the general way
+        "2026-11-24 10:01:08 ANS1228E h\n");   // the next minute
+    REQUIRE(r.messages.size() == 6);
+    const std::pair<const char*, const char*> expected[] = {
+        {"a", "2026-11-24T10:00:00"},
+        {"b", "2026-11-24T10:00:59"},
+        {"c\n2026-11-24 10:00:61 ANS1228E d\n2026-11-24 10:00:6x ANS1228E e", "2026-11-24T10:00:60"},
+        {"f", "2026-11-24T22:00:07"},
+        {"g", "2026-11-24T10:00:08"},
+        {"h", "2026-11-24T10:01:08"},
+    };
+    for (std::size_t i = 0; i < r.messages.size(); ++i) {
+        CHECK(r.messages[i].text == expected[i].first);
+        CHECK(r.messages[i].timestamp == expected[i].second);
+    }
+}
+
 TEST_CASE("table dates in every separator, order and time shape", "[dsmc][dates][tables]") {
     const Report r = parse_output(
         "  Size      Backup Date        Mgmt Class A/I File\n"
