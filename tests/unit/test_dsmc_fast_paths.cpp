@@ -269,3 +269,27 @@ TEST_CASE("a line that fails as a row leaves nothing in the next row", "[dsmc][t
     CHECK(rows[1].size_bytes == 3u);
     CHECK(rows[2].name == "/c");
 }
+
+TEST_CASE("summary counts of plain digits read as the general reading does", "[dsmc][numbers]") {
+    const Report r = parse_output(
+        "Total number of objects inspected:    0\n"
+        "Total number of objects backed up:    1234567890123456789\n"   // nineteen digits
+        "Total number of objects updated:      12345678901234567890\n"  // twenty, still in range
+        "Total number of objects rebound:      18446744073709551616\n"  // one past the maximum
+        "Total number of objects deleted:      007\n"
+        "Total number of objects expired:      4,743\n"
+        "Total number of objects failed:       12x\n"
+        "Total number of retries:              1.5\n");
+    REQUIRE(r.summaries.size() == 1);
+    const Summary& s = r.summaries[0];
+    CHECK(s.objects_inspected == 0u);
+    CHECK(s.objects_backed_up == 1234567890123456789u);
+    CHECK(s.objects_updated == 12345678901234567890u);
+    CHECK_FALSE(s.objects_rebound.has_value());
+    CHECK(s.objects_deleted == 7u);
+    CHECK(s.objects_expired == 4743u);
+    CHECK_FALSE(s.objects_failed.has_value());
+    CHECK_FALSE(s.retries.has_value());
+    CHECK(s.raw_value("objects_rebound") == "18446744073709551616");
+    CHECK(s.raw_value("objects_inspected") == "0");
+}

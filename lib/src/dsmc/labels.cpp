@@ -137,6 +137,18 @@ bool apply_label(const Label& label, std::string_view value, Summary& s) {
     }
     switch (label.kind) {
         case ValueKind::count: {
+            // Most counts are a few plain digits (`0`, `418`): read here, without the call and
+            // the separator rules. Nineteen digits cannot overflow; anything else is left to
+            // parse_count, which gives the same for these.
+            if (!value.empty() && value.size() <= 19) {
+                std::uint64_t n = 0;
+                std::size_t i = 0;
+                for (; i < value.size() && is_digit(value[i]); ++i) n = n * 10 + static_cast<std::uint64_t>(value[i] - '0');
+                if (i == value.size()) {
+                    s.*(label.integer) = n;
+                    return true;
+                }
+            }
             auto v = parse_count(value);
             if (v) s.*(label.integer) = *v;
             return v.has_value();
