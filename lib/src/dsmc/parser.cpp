@@ -177,6 +177,7 @@ private:
     void dispatch(std::string_view body);
     bool table_line(std::string_view body);
     bool label_line(std::string_view body, bool from_ane);
+    bool label_line_at(std::string_view body, std::size_t colon, bool from_ane);  ///< label_line past its colon search
     bool ane_label_inside(std::string_view rest);
     bool ends_table(std::string_view body);
     void message(const MessageId& id, std::string_view body);
@@ -517,7 +518,12 @@ bool Parser::label_line(std::string_view body, bool from_ane) {
     const std::size_t n = body.size() < 90 ? body.size() : 90;
     const char* c = find_byte(body.data(), body.data() + n, ':');
     if (c == body.data() + n) return false;
-    const auto colon = static_cast<std::size_t>(c - body.data());
+    return label_line_at(body, static_cast<std::size_t>(c - body.data()), from_ane);
+}
+
+// Apart from the search above, which is inlined into dispatch: the lines without a colon
+// (banners, prose, file lists) then skip the call and what it saves and restores.
+[[gnu::noinline]] bool Parser::label_line_at(std::string_view body, std::size_t colon, bool from_ane) {
     const std::string_view label = body.substr(0, colon);
     std::string_view value = body.substr(colon + 1);
     if (from_ane) {
