@@ -65,7 +65,7 @@ std::optional<Decimal> read_number(std::string_view s, std::size_t& used) noexce
     if (s.empty() || !is_digit(s[0])) return std::nullopt;
     std::uint64_t acc = 0;
     std::size_t i = 0;
-    std::size_t since_sep = 0;
+    std::size_t run_start = 0;  // where the digits after the last separator start
     char last_sep = 0;          // 0 none; ',' '.' or 'g' for any other grouping
     char prev_sep = 0;          // the separator before the last one
     bool any_sep = false;
@@ -79,7 +79,6 @@ std::optional<Decimal> read_number(std::string_view s, std::size_t& used) noexce
             constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
             if (acc >= kMax / 10 && (acc > kMax / 10 || d > kMax % 10)) return std::nullopt;
             acc = acc * 10 + d;
-            ++since_sep;
             ++i;
             continue;
         }
@@ -88,10 +87,13 @@ std::optional<Decimal> read_number(std::string_view s, std::size_t& used) noexce
         prev_sep = any_sep ? last_sep : 0;
         last_sep = (c == ',' || c == '.') ? c : 'g';
         any_sep = true;
-        since_sep = 0;
         i += n;
+        run_start = i;
     }
     used = i;
+    // Digits since the last separator (or the start), taken from the positions rather than
+    // counted for every digit.
+    const std::size_t since_sep = i - run_start;
     Decimal d;
     d.digits = acc;
     if (last_sep == ',' || last_sep == '.') {
