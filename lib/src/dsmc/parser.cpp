@@ -8,9 +8,6 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
-#include <map>
-#include <optional>
-#include <string>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -768,40 +765,14 @@ void Parser::reset(TableRow& r) {
     r.line = 0;
 }
 
-/// Summary's members, in order: if one is added there, the sizes differ and reset below,
-/// which names every field, is to clear it too.
-struct SummaryShape {
-    std::optional<std::uint64_t> integers[18];
-    std::optional<double> reals[8];
-    std::optional<std::string> encryption_type;
-    std::string raw_text;
-    std::array<Summary::RawSpan, 32> raw_spans;
-    std::uint8_t raw_count;
-    std::map<std::string, std::string> other;
-    int line;
-    std::string timestamp;
-};
-static_assert(sizeof(SummaryShape) == sizeof(Summary), "a field added to Summary: clear it in Parser::reset");
-
-// Field by field: assigning a new Summary built one and moved every field, the map and the
-// 32 raw spans (those past raw_count are never read, so they are left).
 void Parser::reset(Summary& s) {
-    for (auto* f : {&s.objects_inspected, &s.objects_backed_up, &s.objects_updated, &s.objects_rebound,
-                    &s.objects_deleted, &s.objects_expired, &s.objects_failed, &s.objects_encrypted, &s.objects_grew,
-                    &s.objects_restored, &s.objects_deduplicated, &s.retries, &s.bytes_inspected, &s.bytes_processed,
-                    &s.bytes_before_deduplication, &s.bytes_after_deduplication, &s.bytes_transferred,
-                    &s.lanfree_bytes_transferred})
-        f->reset();
-    for (auto* f : {&s.data_transfer_time_s, &s.network_rate_bytes_per_s, &s.aggregate_rate_bytes_per_s,
-                    &s.compressed_percent, &s.deduplication_reduction_percent, &s.data_reduction_percent,
-                    &s.subfile_reduced_percent, &s.elapsed_s})
-        f->reset();
-    s.encryption_type.reset();
-    s.raw_text.clear();
-    s.raw_count = 0;
-    s.other.clear();
-    s.line = 0;
-    s.timestamp.clear();
+    std::string raw = std::move(s.raw_text);
+    std::string ts = std::move(s.timestamp);
+    s = Summary{};
+    raw.clear();
+    ts.clear();
+    s.raw_text = std::move(raw);
+    s.timestamp = std::move(ts);
 }
 
 void Parser::finish() {
