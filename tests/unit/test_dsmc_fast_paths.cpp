@@ -293,3 +293,32 @@ TEST_CASE("summary counts of plain digits read as the general reading does", "[d
     CHECK(s.raw_value("objects_rebound") == "18446744073709551616");
     CHECK(s.raw_value("objects_inspected") == "0");
 }
+
+TEST_CASE("a summary block after a full one carries none of its fields over", "[dsmc][summary]") {
+    const Report r = parse_output(
+        "Total number of objects inspected:    5\n"
+        "Total number of bytes transferred:    1.00 KB\n"
+        "Data transfer time:                   1.08 sec\n"
+        "Network data transfer rate:           2.00 KB/sec\n"
+        "Objects compressed by:                3%\n"
+        "Elapsed processing time:              00:00:10\n"
+        "Data encryption type:                 256-bit AES\n"
+        "Some new counter:                     7\n"
+        "\n"
+        "Total number of objects inspected:    6\n");
+    REQUIRE(r.summaries.size() == 2);
+    CHECK(r.summaries[0].encryption_type == std::string("256-bit AES"));
+    CHECK(r.summaries[0].other.size() == 1);
+    const Summary& s = r.summaries[1];
+    CHECK(s.objects_inspected == 6u);
+    CHECK_FALSE(s.bytes_transferred.has_value());
+    CHECK_FALSE(s.data_transfer_time_s.has_value());
+    CHECK_FALSE(s.network_rate_bytes_per_s.has_value());
+    CHECK_FALSE(s.compressed_percent.has_value());
+    CHECK_FALSE(s.elapsed_s.has_value());
+    CHECK_FALSE(s.encryption_type.has_value());
+    CHECK(s.other.empty());
+    CHECK(s.raw_count == 1);
+    CHECK(s.raw_text == "6");
+    CHECK(s.line == 10);
+}
