@@ -27,7 +27,8 @@ inline std::uint64_t load_4_to_8(const char* p, std::size_t n) noexcept {
 }
 
 /// Nonzero iff a byte of `w` is below `n` (n at most 0x80; bytes from 0x80 up never count).
-/// Which bits are set is not meaningful, only whether any is.
+/// The lowest set bit marks the first such byte exactly (a borrow only adds marks above
+/// it), so countr_zero(...) / 8 is its index; the higher bits are not meaningful.
 constexpr std::uint64_t any_below(std::uint64_t w, unsigned n) noexcept { return (w - kOnes * n) & ~w & kHighs; }
 
 /// Nonzero iff a byte of `w` is `c`.

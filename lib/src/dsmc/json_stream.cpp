@@ -12,6 +12,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "core/byte_words.hpp"
 #include "dsmc/labels.hpp"
 #include "dsmc/row_members.hpp"
 #include "dsmc/yaml_writer.hpp"
@@ -58,16 +59,11 @@ void clean_utf8(std::string_view s, std::string& out) {
 
 // Eight bytes at a time (every string written is checked): a byte >= 0x80 has its top bit set.
 bool is_ascii(std::string_view s) noexcept {
-    constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
     std::size_t i = 0;
     std::uint64_t seen = 0;
-    for (; i + 8 <= s.size(); i += 8) {
-        std::uint64_t word = 0;
-        std::memcpy(&word, s.data() + i, sizeof word);
-        seen |= word;
-    }
+    for (; i + 8 <= s.size(); i += 8) seen |= opskit::detail::words::load(s.data() + i);
     for (; i < s.size(); ++i) seen |= static_cast<unsigned char>(s[i]);
-    return (seen & kHighs) == 0;
+    return opskit::detail::words::any_high(seen) == 0;
 }
 
 template <typename W>

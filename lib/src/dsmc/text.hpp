@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/byte_words.hpp"
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -72,17 +74,13 @@ inline bool iequals(std::string_view a, std::string_view b) noexcept {
 }
 
 /// The first byte of `s` at or after `i` for which is_space holds, or s.size(). Tokens run to
-/// dozens of bytes (paths, names), so eight are tested at a time: (x - 0x21…) & ~x & 0x80…
-/// marks the bytes below '!' (the lowest mark exactly: a borrow can only add marks above
-/// it), and a marked byte that is no space (a control byte) is passed over.
+/// dozens of bytes (paths, names), so eight are tested at a time: any_below marks the bytes
+/// below '!' (the lowest mark exactly), and a marked byte that is no space (a control byte)
+/// is passed over.
 inline std::size_t find_space(std::string_view s, std::size_t i) noexcept {
     if constexpr (std::endian::native == std::endian::little) {
-        constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-        constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
         while (i + 8 <= s.size()) {
-            std::uint64_t word = 0;
-            std::memcpy(&word, s.data() + i, sizeof word);
-            const std::uint64_t marks = (word - kOnes * '!') & ~word & kHighs;
+            const std::uint64_t marks = opskit::detail::words::any_below(opskit::detail::words::load(s.data() + i), '!');
             if (marks == 0) {
                 i += 8;
                 continue;
@@ -106,9 +104,8 @@ inline std::string_view next_token(std::string_view s, std::string_view& rest) n
 
 /// The first `c` in [p, end), or end. Lines are some fifty bytes, too short for memchr's
 /// setup to pay off, so the bytes are tested inline: sixteen at a time with SSE2 (every
-/// x86-64 has it), or eight at a time with integer arithmetic, where
-/// (x - 0x01…) & ~x & 0x80… marks the zero bytes of x = word ^ c…, the lowest mark exactly
-/// (a borrow can only add marks above it). The last bytes are tested as one more block
+/// x86-64 has it), or eight at a time with integer arithmetic (any_equal, whose lowest mark
+/// is exact). The last bytes are tested as one more block
 /// that ends at `end` and overlaps bytes already tested (they hold no `c`, so the first
 /// match in it is the first one): testing them one by one cost more than all the rest.
 inline const char* find_byte(const char* p, const char* end, char c) noexcept {
@@ -128,14 +125,8 @@ inline const char* find_byte(const char* p, const char* end, char c) noexcept {
 #endif
     if constexpr (std::endian::native == std::endian::little) {
         if (end - p >= 8) {
-            constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-            constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
-            const std::uint64_t pattern = kOnes * static_cast<unsigned char>(c);
-            auto marks = [pattern](const char* at) {
-                std::uint64_t word = 0;
-                std::memcpy(&word, at, sizeof word);
-                const std::uint64_t x = word ^ pattern;
-                return (x - kOnes) & ~x & kHighs;
+            auto marks = [c](const char* at) {
+                return opskit::detail::words::any_equal(opskit::detail::words::load(at), static_cast<unsigned char>(c));
             };
             for (; end - p >= 8; p += 8)
                 if (const std::uint64_t m = marks(p); m != 0) return p + (std::countr_zero(m) >> 3);
