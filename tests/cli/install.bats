@@ -86,6 +86,40 @@ setup() {
     [[ $output != *libblkid* && $output != *libsqlite3* ]] || fail "$output"
 }
 
+@test "yaml-cpp loads only to read a YAML file, libblkid only to resolve a device" {
+    for tool in bkctl crctl vmctl; do
+        run -0 ldd "$ROOT/usr/bin/$tool"
+        [[ $output != *libyaml-cpp* && $output != *libblkid* ]] || fail "$tool maps them at start: $output"
+    done
+    # No config file: a verb that reads the configuration maps neither.
+    LD_DEBUG=files "$ROOT/usr/bin/bkctl" -o json config show 2>"$T/show.ld" >/dev/null
+    ! grep -qE 'yaml|libblkid' "$T/show.ld" || fail "loaded: $(grep -E 'yaml|libblkid' "$T/show.ld" | head -3)"
+    # A config file: the YAML reader comes from beside libopskit-core, and its values count.
+    user_config <<<$'bkctl:\n  dsmc: /opt/tivoli/dsmc'
+    LD_DEBUG=files run -0 --separate-stderr "$ROOT/usr/bin/bkctl" -o json config show
+    [[ $(jq -r .bkctl.dsmc <<<"$output") == /opt/tivoli/dsmc ]] || fail "$output"
+    plugin=$(grep -o '[^ ]*libopskit-core-yaml.so.0' <<<"$stderr" | grep '^/' | head -1)
+    [[ $(realpath "$plugin") == $(realpath "$ROOT/usr/$LIBDIR")/libopskit-core-yaml.so.0* ]] || fail "plugin from ${plugin:-nowhere}"
+    [[ $stderr != *libblkid* ]] || fail "config show loaded libblkid"
+    # Resolving a device opens libblkid, which probes it.
+    mkfs.ext4 -q -L opskit-lazy "$T/fs.img" 4M 2>/dev/null || truncate -s 4M "$T/fs.img"
+    LD_DEBUG=files run -0 --separate-stderr "$ROOT/usr/bin/bkctl" -o json resolve --allow-file "$T/fs.img"
+    grep -q 'libblkid.so.1' <<<"$stderr" || fail "resolve did not load libblkid"
+    if command -v mkfs.ext4 >/dev/null; then
+        [[ $(jq -r '.[0].probed.LABEL' <<<"$output") == opskit-lazy ]] || fail "$output"
+    fi
+}
+
+@test "a missing YAML reader fails only a run that has a config file: one line, exit 7" {
+    rm "$ROOT/usr/$LIBDIR"/libopskit-core-yaml.so*
+    run -0 --separate-stderr "$ROOT/usr/bin/crctl" -o json config show
+    [[ $(jq -r .crctl.store <<<"$output") != null ]] || fail "$output"
+    user_config <<<$'crctl:\n  store: /tmp/elsewhere.db'
+    run -7 --separate-stderr "$ROOT/usr/bin/crctl" -o json config show
+    [[ $stderr == "crctl: error: load the YAML reader ($ROOT/usr/$LIBDIR/libopskit-core-yaml.so.0): "* ]] || fail "$stderr"
+    [[ $(wc -l <<<"$stderr") == 1 ]] || fail "$stderr"
+}
+
 @test "vmctl loads libvirt only for a verb that needs it, from the plugin beside libopskit-vm" {
     run -0 ldd "$ROOT/usr/bin/vmctl"
     [[ $output != *libvirt* ]] || fail "vmctl links libvirt at start: $output"

@@ -2,15 +2,17 @@
 #include "opskit/core/config.hpp"
 
 #include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <set>
 
 #include "config_sections.hpp"
+#include "yaml_tree.hpp"
 #include "opskit/core/error.hpp"
 #include "opskit/core/fs.hpp"
 
@@ -105,43 +107,43 @@ Json parse_text(const ConfigKey& key, const std::string& text, const std::string
 }
 
 // A mapping key as text. YAML allows a sequence or mapping as a key (`? [a, b]`), which no
-// config name can be; yaml-cpp would throw its own exception converting it.
-std::string key_text(const YAML::Node& key, const fs::path& file) {
-    if (!key.IsScalar())
-        throw Error(ErrorKind::usage, "invalid config", fmt::format("{}:{}", file.string(), key.Mark().line + 1),
+// config name can be.
+std::string key_text(const detail::YamlNode& key, const fs::path& file) {
+    if (!key.is_scalar())
+        throw Error(ErrorKind::usage, "invalid config", fmt::format("{}:{}", file.string(), key.line),
                     "expected a plain name as a key");
-    return key.Scalar();
+    return key.text;
 }
 
-Json parse_yaml(const ConfigKey& key, const YAML::Node& node, const fs::path& file) {
+Json parse_yaml(const ConfigKey& key, const detail::YamlNode& node, const fs::path& file) {
     const auto bad = [&]() {
-        return Error(ErrorKind::usage, "invalid config", fmt::format("{}:{}", file.string(), node.Mark().line + 1),
+        return Error(ErrorKind::usage, "invalid config", fmt::format("{}:{}", file.string(), node.line),
                      fmt::format("{} must be {}", key.full_name(), type_name(key.type)));
     };
-    if (node.IsNull()) return nullptr;
+    if (node.is_null()) return nullptr;
     if (key.type == ValueType::string_map) {
-        if (!node.IsMap()) throw bad();
+        if (!node.is_map()) throw bad();
         Json map = Json::object();
-        for (const auto& item : node) {
-            if (!item.second.IsScalar()) throw bad();
-            map[key_text(item.first, file)] = item.second.Scalar();
+        for (std::size_t i = 0; i < node.items.size(); i += 2) {
+            if (!node.items[i + 1].is_scalar()) throw bad();
+            map[key_text(node.items[i], file)] = node.items[i + 1].text;
         }
         return map;
     }
-    if (key.type == ValueType::repeated_string && node.IsScalar()) return Json::array({node.Scalar()});
+    if (key.type == ValueType::repeated_string && node.is_scalar()) return Json::array({node.text});
     if (key.type == ValueType::string_list || key.type == ValueType::repeated_string) {
-        if (!node.IsSequence()) throw bad();
+        if (!node.is_sequence()) throw bad();
         Json list = Json::array();
-        for (const auto& item : node) {
-            if (!item.IsScalar()) throw bad();
-            list.push_back(item.Scalar());
+        for (const auto& item : node.items) {
+            if (!item.is_scalar()) throw bad();
+            list.push_back(item.text);
         }
         return list;
     }
-    if (!node.IsScalar()) throw bad();
-    if (key.type == ValueType::string) return node.Scalar();
+    if (!node.is_scalar()) throw bad();
+    if (key.type == ValueType::string) return node.text;
     try {
-        return parse_text(key, node.Scalar(), key.full_name());
+        return parse_text(key, node.text, key.full_name());
     } catch (const Error&) {
         throw bad();
     }
@@ -158,46 +160,53 @@ bool known_section(std::string_view s) {
 }
 
 void load_file(const fs::path& file, ConfigLayer layer, std::map<std::string, ConfigValue, std::less<>>& values) {
-    YAML::Node root;
+    // Opened as yaml-cpp's LoadFile did: a file that cannot be opened is refused; one that
+    // opens but reads nothing (a folder) is an empty document.
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw Error(ErrorKind::unavailable, "cannot read config", file.string(), "permission denied or not a file");
+    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    detail::YamlNode root;
     try {
-        root = YAML::LoadFile(file.string());
-    } catch (const YAML::BadFile&) {
-        throw Error(ErrorKind::unavailable, "cannot read config", file.string(), "permission denied or not a file");
-    } catch (const YAML::ParserException& e) {
-        throw Error(ErrorKind::usage, "invalid config", fmt::format("{}:{}", file.string(), e.mark.line + 1),
-                    fmt::format("YAML syntax: {}", e.msg));
+        root = detail::load_yaml(text);
+    } catch (const detail::YamlSyntaxError& e) {
+        throw Error(ErrorKind::usage, "invalid config", fmt::format("{}:{}", file.string(), e.line()),
+                    fmt::format("YAML syntax: {}", e.message()));
     }
-    if (root.IsNull()) return;
-    if (!root.IsMap())
-        throw Error(ErrorKind::usage, "invalid config", fmt::format("{}:{}", file.string(), root.Mark().line + 1),
+    if (root.is_null()) return;
+    if (!root.is_map())
+        throw Error(ErrorKind::usage, "invalid config", fmt::format("{}:{}", file.string(), root.line),
                     "expected a mapping of sections (common, bkctl, crctl, vmctl)");
-    for (const auto& section : root) {
-        const auto sname = key_text(section.first, file);
-        const auto line = section.first.Mark().line + 1;
+    for (std::size_t s = 0; s < root.items.size(); s += 2) {
+        const auto& section_key = root.items[s];
+        const auto& section_value = root.items[s + 1];
+        const auto sname = key_text(section_key, file);
+        const auto line = section_key.line;
         if (!known_section(sname))
             throw Error(ErrorKind::usage, "invalid config", fmt::format("{}:{}", file.string(), line),
                         fmt::format("unknown section '{}', expected common, bkctl, crctl or vmctl", sname));
-        if (section.second.IsNull()) continue;
-        if (!section.second.IsMap())
+        if (section_value.is_null()) continue;
+        if (!section_value.is_map())
             throw Error(ErrorKind::usage, "invalid config", fmt::format("{}:{}", file.string(), line),
                         fmt::format("section '{}' must be a mapping", sname));
-        for (const auto& entry : section.second) {
-            const auto kname = key_text(entry.first, file);
-            const auto kline = entry.first.Mark().line + 1;
+        for (std::size_t e = 0; e < section_value.items.size(); e += 2) {
+            const auto& entry_key = section_value.items[e];
+            const auto& entry_value = section_value.items[e + 1];
+            const auto kname = key_text(entry_key, file);
+            const auto kline = entry_key.line;
             const ConfigKey* key = find_key(sname, kname);
             if (!key)
                 throw Error(ErrorKind::usage, "invalid config", fmt::format("{}:{}", file.string(), kline),
                             fmt::format("unknown key '{}.{}'", sname, kname));
-            auto value = parse_yaml(*key, entry.second, file);
+            auto value = parse_yaml(*key, entry_value, file);
             const auto origin = fmt::format("file {}:{}", file.string(), kline);
             if (key->type == ValueType::string_map && value.is_object()) {
                 // Maps merge per entry across files (a user file adds hosts to the system's).
                 auto& cur = values[key->full_name()];
                 if (!cur.value.is_object()) cur = {Json::object(), origin, {}, layer};
-                for (auto it = entry.second.begin(); it != entry.second.end(); ++it) {
-                    const auto name = key_text(it->first, file);
+                for (std::size_t i = 0; i < entry_value.items.size(); i += 2) {
+                    const auto name = key_text(entry_value.items[i], file);
                     cur.value[name] = value[name];
-                    cur.entry_origins[name] = fmt::format("file {}:{}", file.string(), it->first.Mark().line + 1);
+                    cur.entry_origins[name] = fmt::format("file {}:{}", file.string(), entry_value.items[i].line);
                 }
                 cur.origin = origin;
                 cur.layer = layer;

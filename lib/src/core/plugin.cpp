@@ -26,8 +26,21 @@ void* load_plugin_symbol(const void* anchor, const char* file, const char* symbo
         const char* why = dlerror();
         throw Error(ErrorKind::unavailable, what, tried.empty() ? std::string(file) : tried, why ? why : "not found");
     }
-    void* sym = dlsym(handle, symbol);
-    if (!sym) throw Error(ErrorKind::unavailable, what, file, std::string("no ") + symbol + " in it");
+    return library_symbol(handle, file, symbol, what);
+}
+
+void* open_library(const char* soname, std::string_view what) {
+    void* handle = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
+    if (!handle) {
+        const char* why = dlerror();
+        throw Error(ErrorKind::unavailable, what, soname, why ? why : "not found");
+    }
+    return handle;
+}
+
+void* library_symbol(void* lib, const char* soname, const char* name, std::string_view what) {
+    void* sym = dlsym(lib, name);
+    if (!sym) throw Error(ErrorKind::unavailable, what, soname, std::string("no ") + name + " in it");
     return sym;
 }
 

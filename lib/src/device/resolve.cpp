@@ -2,7 +2,6 @@
 // probing for what is on the device. Kept apart from backup code so resolve is usable alone.
 #include "opskit/device/resolve.hpp"
 
-#include <blkid/blkid.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -14,12 +13,15 @@
 #include <cstring>
 #include <memory>
 
+#include "blkid_api.hpp"
 #include "opskit/core/error.hpp"
 
 namespace fs = std::filesystem;
 
 namespace opskit::device {
 namespace {
+
+using detail::blkid;
 
 constexpr std::string_view k_tags[] = {"UUID", "LABEL", "PARTUUID", "PARTLABEL"};
 
@@ -33,7 +35,7 @@ std::string kind_of(mode_t mode) {
 }
 
 struct CacheDeleter {
-    void operator()(blkid_struct_cache* c) const { blkid_put_cache(c); }
+    void operator()(blkid_struct_cache* c) const { blkid().put_cache(c); }
 };
 
 // libblkid's evaluation (udev links first, then a scan through the cache named by BLKID_FILE).
@@ -45,11 +47,11 @@ std::string evaluate_tag(std::string_view spec, const std::vector<fs::path>& see
         value = value.substr(1, value.size() - 2);
     if (value.empty()) throw Error(ErrorKind::usage, "bad device tag", spec, "empty value after '='");
     blkid_cache raw = nullptr;
-    if (blkid_get_cache(&raw, nullptr) != 0 || raw == nullptr)
+    if (blkid().get_cache(&raw, nullptr) != 0 || raw == nullptr)
         throw Error(ErrorKind::unavailable, "cannot open the blkid cache", spec, "libblkid refused");
     std::unique_ptr<blkid_struct_cache, CacheDeleter> cache(raw);
-    for (const auto& s : seed) blkid_get_dev(cache.get(), s.c_str(), BLKID_DEV_NORMAL);
-    char* found = blkid_evaluate_tag(token.c_str(), value.c_str(), &raw);
+    for (const auto& s : seed) blkid().get_dev(cache.get(), s.c_str(), BLKID_DEV_NORMAL);
+    char* found = blkid().evaluate_tag(token.c_str(), value.c_str(), &raw);
     if (found == nullptr) throw Error(ErrorKind::not_found, "device not found", spec, "no device carries this tag");
     std::string path(found);
     std::free(found);
@@ -68,24 +70,25 @@ bool is_tag(std::string_view spec) {
 
 std::map<std::string, std::string> probe(const fs::path& path) {
     std::map<std::string, std::string> out;
-    blkid_probe pr = blkid_new_probe_from_filename(path.c_str());
+    const auto& lib = blkid();
+    blkid_probe pr = lib.new_probe_from_filename(path.c_str());
     if (pr == nullptr) return out;
-    blkid_probe_enable_superblocks(pr, 1);
-    blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID | BLKID_SUBLKS_TYPE |
+    lib.probe_enable_superblocks(pr, 1);
+    lib.probe_set_superblocks_flags(pr, BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID | BLKID_SUBLKS_TYPE |
                                               BLKID_SUBLKS_USAGE | BLKID_SUBLKS_VERSION);
-    blkid_probe_enable_partitions(pr, 1);
-    blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
-    if (blkid_do_safeprobe(pr) == 0) {
-        const int n = blkid_probe_numof_values(pr);
+    lib.probe_enable_partitions(pr, 1);
+    lib.probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
+    if (lib.do_safeprobe(pr) == 0) {
+        const int n = lib.probe_numof_values(pr);
         for (int i = 0; i < n; ++i) {
             const char* name = nullptr;
             const char* data = nullptr;
             std::size_t len = 0;
-            if (blkid_probe_get_value(pr, i, &name, &data, &len) == 0 && name && data)
+            if (lib.probe_get_value(pr, i, &name, &data, &len) == 0 && name && data)
                 out[name] = std::string(data, ::strnlen(data, len));
         }
     }
-    blkid_free_probe(pr);
+    lib.free_probe(pr);
     return out;
 }
 
@@ -132,10 +135,10 @@ DeviceInfo resolve_device(std::string_view spec, const ResolveOptions& options) 
         info.minor = ::minor(st.st_rdev);
     }
     info.size = regular ? static_cast<std::uint64_t>(st.st_size) : 0;
-    if (blkid_probe pr = blkid_new_probe_from_filename(info.path.c_str())) {
-        const auto sz = blkid_probe_get_size(pr);
+    if (blkid_probe pr = blkid().new_probe_from_filename(info.path.c_str())) {
+        const auto sz = blkid().probe_get_size(pr);
         if (sz > 0) info.size = static_cast<std::uint64_t>(sz);
-        blkid_free_probe(pr);
+        blkid().free_probe(pr);
     } else if (info.block) {
         throw Error(ErrorKind::unavailable, "cannot open device", spec, std::strerror(errno));
     }

@@ -15,4 +15,17 @@ namespace opskit {
 /// ("load libvirt backend").
 void* load_plugin_symbol(const void* anchor, const char* file, const char* symbol, std::string_view what);
 
+/// Opens the system library `soname` (libcrypto, libblkid: C libraries a domain calls only in
+/// some verbs) through the loader's search path, never unloaded. Error(unavailable) naming
+/// `soname` and the loader's reason, for `what` ("load libcrypto").
+void* open_library(const char* soname, std::string_view what);
+
+/// `name` from `lib` (of open_library or a plugin); bind_symbol() stores it as the type of
+/// `fn`. Error(unavailable) "what (soname): no NAME in it" when the library lacks it.
+void* library_symbol(void* lib, const char* soname, const char* name, std::string_view what);
+template <class Fn>
+void bind_symbol(void* lib, Fn& fn, const char* soname, const char* name, std::string_view what) {
+    fn = reinterpret_cast<Fn>(library_symbol(lib, soname, name, what));
+}
+
 }  // namespace opskit

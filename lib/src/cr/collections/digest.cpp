@@ -6,7 +6,6 @@
 // which every crctl start paid, `--version` and the read verbs that never hash included.
 #include "cr/collections/digest.hpp"
 
-#include <dlfcn.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
 #include <unistd.h>
@@ -17,6 +16,7 @@
 #include <memory>
 
 #include "opskit/core/error.hpp"
+#include "opskit/core/plugin.hpp"
 #include "opskit/cr/lifecycle/canonical.hpp"
 
 namespace opskit::cr {
@@ -42,19 +42,14 @@ struct Evp {
 
 template <class Fn>
 void bind(void* lib, Fn& fn, const char* name) {
-    fn = reinterpret_cast<Fn>(dlsym(lib, name));
-    if (!fn) throw Error(ErrorKind::unavailable, "load libcrypto", libcrypto_soname, std::string("no ") + name + " in it");
+    bind_symbol(lib, fn, libcrypto_soname, name, "load libcrypto");
 }
 
 const Evp& evp() {
     // A function-local static: initialised once, thread-safe; a failed load throws and is
     // tried again by the next call. Never unloaded.
     static const Evp table = [] {
-        void* lib = dlopen(libcrypto_soname, RTLD_NOW | RTLD_LOCAL);
-        if (!lib) {
-            const char* why = dlerror();
-            throw Error(ErrorKind::unavailable, "load libcrypto", libcrypto_soname, why ? why : "not found");
-        }
+        void* lib = open_library(libcrypto_soname, "load libcrypto");
         Evp e{};
         bind(lib, e.ctx_new, "EVP_MD_CTX_new");
         bind(lib, e.ctx_free, "EVP_MD_CTX_free");

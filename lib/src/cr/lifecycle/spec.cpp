@@ -3,12 +3,13 @@
 // `priority: 5` is an integer and `name: "5"` stays a string.
 #include "opskit/cr/lifecycle/spec.hpp"
 
-#include <yaml-cpp/yaml.h>
+#include <fmt/format.h>
 
 #include <iostream>
 #include <iterator>
 #include <regex>
 
+#include "core/yaml_tree.hpp"
 #include "opskit/core/error.hpp"
 #include "opskit/core/fs.hpp"
 #include "opskit/core/units.hpp"
@@ -17,9 +18,11 @@
 namespace opskit::cr {
 namespace {
 
-Json scalar_to_json(const YAML::Node& node) {
-    const std::string& text = node.Scalar();
-    if (node.Tag() == "!") return text;  // quoted: always a string
+using detail::YamlNode;
+
+Json scalar_to_json(const YamlNode& node) {
+    const std::string& text = node.text;
+    if (node.tag == "!") return text;  // quoted: always a string
     static const std::regex int_re(R"([-+]?[0-9]+)");
     static const std::regex float_re(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
     if (text == "null" || text == "Null" || text == "NULL" || text == "~" || text.empty()) return nullptr;
@@ -42,19 +45,28 @@ Json scalar_to_json(const YAML::Node& node) {
     return text;
 }
 
-Json node_to_json(const YAML::Node& node) {
-    switch (node.Type()) {
-        case YAML::NodeType::Null:
-        case YAML::NodeType::Undefined: return nullptr;
-        case YAML::NodeType::Scalar: return scalar_to_json(node);
-        case YAML::NodeType::Sequence: {
+// A mapping key as yaml-cpp's as<std::string>() gave it: a scalar's text, "null" for an
+// empty key, and its "bad conversion" for a sequence or mapping used as a key.
+std::string key_text(const YamlNode& key, std::string_view input_name) {
+    if (key.is_scalar()) return key.text;
+    if (key.is_null()) return "null";
+    throw Error(ErrorKind::usage, "invalid YAML spec", input_name,
+                fmt::format("yaml-cpp: error at line {}, column {}: bad conversion", key.line, key.column));
+}
+
+Json node_to_json(const YamlNode& node, std::string_view input_name) {
+    switch (node.kind) {
+        case YamlNode::Kind::null: return nullptr;
+        case YamlNode::Kind::scalar: return scalar_to_json(node);
+        case YamlNode::Kind::sequence: {
             Json out = Json::array();
-            for (const auto& item : node) out.push_back(node_to_json(item));
+            for (const auto& item : node.items) out.push_back(node_to_json(item, input_name));
             return out;
         }
-        case YAML::NodeType::Map: {
+        case YamlNode::Kind::map: {
             Json out = Json::object();
-            for (const auto& kv : node) out[kv.first.as<std::string>()] = node_to_json(kv.second);
+            for (std::size_t i = 0; i < node.items.size(); i += 2)
+                out[key_text(node.items[i], input_name)] = node_to_json(node.items[i + 1], input_name);
             return out;
         }
     }
@@ -111,11 +123,13 @@ Json yaml_to_json(std::string_view text, std::string_view input_name) {
             throw Error(ErrorKind::usage, "invalid JSON spec", input_name, e.what());
         }
     }
+    YamlNode root;
     try {
-        return node_to_json(YAML::Load(std::string(text)));
-    } catch (const YAML::Exception& e) {
+        root = detail::load_yaml(text);
+    } catch (const detail::YamlSyntaxError& e) {
         throw Error(ErrorKind::usage, "invalid YAML spec", input_name, e.what());
     }
+    return node_to_json(root, input_name);
 }
 
 Json load_spec_file(std::string_view path) {
