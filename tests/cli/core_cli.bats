@@ -28,6 +28,12 @@ setup() { hermetic_setup; }
         [[ $output == *"config"* && $output == *"--output"* ]]
         [[ -z $stderr ]]
     done
+    # Every verb with its summary, though no verb's options are built for it.
+    run -0 crctl -h
+    [[ $output == *"request                     container requests: create, commit,"* ]] || fail "$output"
+    [[ $output == *"gc                          delete collections past delete_at"* ]] || fail "$output"
+    run -0 vmctl --help
+    [[ $(grep -cE '^  (hosts|list|status|start|stop|reboot|snapshot|destroy|recover|expunge|wait|volume) ' <<<"$output") == 12 ]] || fail "$output"
 }
 
 @test "a missing subcommand is a usage error" {
@@ -41,6 +47,9 @@ setup() { hermetic_setup; }
     mkdir -p "$T/w" && : >"$T/w/wait"
     cd "$T/w"
     run -0 --separate-stderr crctl --config wait -o json request list
+    [[ $output == "[]" ]] || fail "$output $stderr"
+    # A short option bundled with its value's flag (-vo json) before the verb.
+    run -0 --separate-stderr crctl -vo json request list
     [[ $output == "[]" ]] || fail "$output $stderr"
     run -0 --separate-stderr vmctl --connect-timeout 5s -c test:///default -o json list
     [[ $(jq -r '.[0].name' <<<"$output") == test ]] || fail "$output $stderr"

@@ -5,8 +5,7 @@
 
 namespace opskit::bkctl {
 
-void set_backup_command(CLI::App& app, cli::Context& ctx) {
-    auto* cmd = app.add_subcommand("backup", "back up DEVICE to IBM Storage Protect under backup id ID");
+void set_backup_command(CLI::App* cmd, cli::Context& ctx) {
     auto opts = add_job_options(cmd, ctx, {.device = true, .id = true, .hooks = true, .compression = true, .dry_run = true});
     ctx.on(cmd, [&ctx, opts] {
         return job_result(backup::run_device_job(make_job_spec(ctx, *opts, backup::Operation::backup)));

@@ -7,8 +7,7 @@
 
 namespace opskit::bkctl {
 
-void set_delete_command(CLI::App& app, cli::Context& ctx) {
-    auto* cmd = app.add_subcommand("delete", "delete backup ID from the server (all versions; needs --yes)");
+void set_delete_command(CLI::App* cmd, cli::Context& ctx) {
     auto opts = add_job_options(cmd, ctx, {.id = true, .dry_run = true});
     auto yes = std::make_shared<bool>(false);
     cmd->add_flag("--yes", *yes, "confirm the irreversible delete");

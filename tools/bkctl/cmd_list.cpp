@@ -5,8 +5,7 @@
 
 namespace opskit::bkctl {
 
-void set_list_command(CLI::App& app, cli::Context& ctx) {
-    auto* cmd = app.add_subcommand("list", "list the backups on the server made under the link prefix");
+void set_list_command(CLI::App* cmd, cli::Context& ctx) {
     auto opts = add_job_options(cmd, ctx, {});
     ctx.on(cmd, [&ctx, opts] {
         auto r = job_result(backup::run_list_job(make_job_spec(ctx, *opts, backup::Operation::query)));

@@ -11,12 +11,11 @@
 
 namespace opskit::bkctl {
 
-void set_parse_command(CLI::App& app, cli::Context& ctx) {
+void set_parse_command(CLI::App* cmd, cli::Context& ctx) {
     struct Options {
         std::string file = "-";
     };
     auto opts = std::make_shared<Options>();
-    auto* cmd = app.add_subcommand("parse", "parse saved dsmc output (FILE or - for stdin) into a typed report");
     cmd->add_option("file", opts->file, "dsmc output or dsmsched.log to parse; - reads standard input")
         ->capture_default_str();
     ctx.on(cmd, [opts, &ctx] {

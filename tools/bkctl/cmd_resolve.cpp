@@ -8,8 +8,7 @@
 
 namespace opskit::bkctl {
 
-void set_resolve_command(CLI::App& app, cli::Context& ctx) {
-    auto* cmd = app.add_subcommand("resolve", "show what DEVICE... resolve to (path, major:minor, size, TYPE/UUID/LABEL)");
+void set_resolve_command(CLI::App* cmd, cli::Context& ctx) {
     struct Opts {
         std::vector<std::string> devices;
         bool allow_file = false;

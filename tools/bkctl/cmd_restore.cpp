@@ -5,8 +5,7 @@
 
 namespace opskit::bkctl {
 
-void set_restore_command(CLI::App& app, cli::Context& ctx) {
-    auto* cmd = app.add_subcommand("restore", "restore backup ID onto DEVICE (overwrites it)");
+void set_restore_command(CLI::App* cmd, cli::Context& ctx) {
     auto opts = add_job_options(cmd, ctx, {.device = true, .id = true, .hooks = true, .dry_run = true});
     ctx.on(cmd, [&ctx, opts] {
         return job_result(backup::run_device_job(make_job_spec(ctx, *opts, backup::Operation::restore)));

@@ -7,8 +7,7 @@
 
 namespace opskit::bkctl {
 
-void set_sweep_command(CLI::App& app, cli::Context& ctx) {
-    auto* cmd = app.add_subcommand("sweep", "remove per-backup links left by runs that died");
+void set_sweep_command(CLI::App* cmd, cli::Context& ctx) {
     auto dry_run = std::make_shared<bool>(false);
     cmd->add_flag("--dry-run", *dry_run, "only say which links would be removed");
     ctx.config_option(cmd, "--prefix", "bkctl.prefix", "name prefix of the per-backup links (default backup)");

@@ -5,11 +5,11 @@
 
 namespace opskit::bkctl {
 // `config show` comes from tools/common.
-void set_resolve_command(CLI::App& app, cli::Context& ctx);
-void set_backup_command(CLI::App& app, cli::Context& ctx);
-void set_restore_command(CLI::App& app, cli::Context& ctx);
-void set_delete_command(CLI::App& app, cli::Context& ctx);
-void set_list_command(CLI::App& app, cli::Context& ctx);
-void set_parse_command(CLI::App& app, cli::Context& ctx);
-void set_sweep_command(CLI::App& app, cli::Context& ctx);
+void set_resolve_command(CLI::App* verb, cli::Context& ctx);
+void set_backup_command(CLI::App* verb, cli::Context& ctx);
+void set_restore_command(CLI::App* verb, cli::Context& ctx);
+void set_delete_command(CLI::App* verb, cli::Context& ctx);
+void set_list_command(CLI::App* verb, cli::Context& ctx);
+void set_parse_command(CLI::App* verb, cli::Context& ctx);
+void set_sweep_command(CLI::App* verb, cli::Context& ctx);
 }  // namespace opskit::bkctl

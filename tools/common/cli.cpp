@@ -146,25 +146,13 @@ void require_yes(bool yes, std::string_view what, std::string_view input) {
     if (!yes) throw Error(ErrorKind::usage, what, input, "irreversible; add --yes to confirm");
 }
 
-/// The verb a command line names: its first word that is neither an option nor the value of
-/// one of `app`'s (global) options. nullptr when that word is not a verb, or there is none:
-/// then every verb is built, so CLI11's help and its error for a bad verb list them all.
-const Verb* named_verb(int argc, char** argv, const std::vector<Verb>& verbs, const CLI::App& app) {
-    for (int i = 1; i < argc; ++i) {
-        const std::string_view word = argv[i];
-        if (word == "--") return nullptr;
-        if (word.size() > 1 && word.front() == '-') {
-            // `--output=json` and `-ojson` (or `-vv`) carry their value, if any, themselves.
-            if (word.find('=') != std::string_view::npos || (word.size() > 2 && word[1] != '-')) continue;
-            const CLI::Option* opt = app.get_option_no_throw(std::string(word));
-            if (opt && opt->get_items_expected_max() > 0) ++i;  // skip its value
-            continue;
-        }
-        for (const auto& verb : verbs)
-            if (word == verb.name) return &verb;
-        return nullptr;
-    }
-    return nullptr;
+/// Whether any word of the command line is `verb`'s name. CLI11 selects a subcommand by its
+/// exact name only, so a verb that no word names cannot be selected and needs no tree; a word
+/// that only looks like one (an option's value, an argument after --) costs building that verb.
+bool names_verb(int argc, char** argv, const Verb& verb) {
+    for (int i = 1; i < argc; ++i)
+        if (std::string_view(argv[i]) == verb.name) return true;
+    return false;
 }
 
 int run(int argc, char** argv, const ToolSpec& spec) {
@@ -200,9 +188,10 @@ int run(int argc, char** argv, const ToolSpec& spec) {
 
     if (spec.globals) spec.globals(app, ctx);
     const bool completing = argc >= 2 && std::string_view(argv[1]) == "__complete";
-    const Verb* only = completing ? nullptr : named_verb(argc, argv, spec.verbs, app);
-    for (const auto& verb : spec.verbs)
-        if (!only || &verb == only) verb.set(app, ctx);
+    for (const auto& verb : spec.verbs) {
+        auto* sub = app.add_subcommand(verb.name, verb.summary);
+        if (completing || names_verb(argc, argv, verb)) verb.set(sub, ctx);
+    }
     one_value_per_occurrence(app);
 
     if (argc >= 2 && std::string_view(argv[1]) == "__complete") {

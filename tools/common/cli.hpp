@@ -73,18 +73,21 @@ private:
     std::string m_tool;
 };
 
-/// One top-level verb and the function that registers its subcommand tree.
+/// One top-level verb: its name and one-line summary (what `TOOL -h` lists), and the function
+/// that fills in its options and subcommands on the subcommand run() made for it.
 struct Verb {
     const char* name;
-    void (*set)(CLI::App& app, Context& ctx);
+    const char* summary;
+    void (*set)(CLI::App* verb, Context& ctx);
 };
 
 struct ToolSpec {
     std::string name;      ///< bkctl, crctl, vmctl
     std::string summary;   ///< one line for --help
     std::function<void(CLI::App& app, Context& ctx)> globals;  ///< the tool's own global options (may be empty)
-    /// Every verb. A command line that names one gets only that one's tree built (most of a
-    /// start's own work is CLI11 building options); help, completion and errors get all.
+    /// Every verb. Each is a subcommand with its summary, but only the one a command line names
+    /// gets its tree built (most of a start's own work is CLI11 building options); `TOOL -h`
+    /// and errors need no verb's tree, completion gets all.
     std::vector<Verb> verbs;
 };
 

@@ -47,9 +47,7 @@ cr::Store existing_store(const cli::Context& ctx, const std::string& id) {
 
 }  // namespace
 
-void set_collection_command(CLI::App& app, cli::Context& ctx) {
-    auto* group = app.add_subcommand("collection", "list, show and copy out output and log collections");
-
+void set_collection_command(CLI::App* group, cli::Context& ctx) {
     auto* list = group->add_subcommand("list", "collection records, newest first");
     auto limit = std::make_shared<std::int64_t>(0);
     list->add_option("--limit", *limit, "at most N records (0 = all)");

@@ -197,8 +197,7 @@ void add_exec(CLI::App* parent, cli::Context& ctx) {
 
 }  // namespace
 
-void set_container_command(CLI::App& app, cli::Context& ctx) {
-    auto* cmd = app.add_subcommand("container", "containers: list, show, and the dispatcher plumbing verbs");
+void set_container_command(CLI::App* cmd, cli::Context& ctx) {
     add_list(cmd, ctx);
     add_show(cmd, ctx);
     add_plumbing(cmd, ctx, "lock", "Queued -> Locked by the holder (needs priority > 0)", false, false,

@@ -18,14 +18,13 @@
 
 namespace opskit::crctl {
 
-void set_dispatch_command(CLI::App& app, cli::Context& ctx) {
+void set_dispatch_command(CLI::App* cmd, cli::Context& ctx) {
     struct Options {
         bool once = false;
         bool follow = false;
         std::string partition;
     };
     auto opts = std::make_shared<Options>();
-    auto* cmd = app.add_subcommand("dispatch", "run queued containers on this host (--once for cron, --follow as a service)");
     auto* once = cmd->add_flag("--once", opts->once, "one pass: run what fits, wait for it, exit (default)");
     cmd->add_flag("--follow", opts->follow, "keep polling the queue until SIGTERM or SIGINT")->excludes(once);
     add_store_option(cmd, ctx);

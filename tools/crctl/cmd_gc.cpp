@@ -9,13 +9,12 @@
 
 namespace opskit::crctl {
 
-void set_gc_command(CLI::App& app, cli::Context& ctx) {
+void set_gc_command(CLI::App* cmd, cli::Context& ctx) {
     struct Options {
         bool dry_run = false;
         std::string min_age = "10m";
     };
     auto opts = std::make_shared<Options>();
-    auto* cmd = app.add_subcommand("gc", "delete collections past delete_at and free unreferenced content");
     cmd->add_flag("--dry-run", opts->dry_run, "report what would be deleted and freed, change nothing");
     cmd->add_option("--min-age", opts->min_age, "keep unreferenced content younger than DURATION")->capture_default_str();
     add_store_option(cmd, ctx);

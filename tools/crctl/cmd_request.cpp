@@ -178,8 +178,7 @@ void add_delete(CLI::App* parent, cli::Context& ctx) {
 
 }  // namespace
 
-void set_request_command(CLI::App& app, cli::Context& ctx) {
-    auto* cmd = app.add_subcommand("request", "container requests: create, commit, update, cancel, show, list, delete");
+void set_request_command(CLI::App* cmd, cli::Context& ctx) {
     add_create(cmd, ctx);
     add_uuid_verb(cmd, ctx, "commit", "commit a request: find or create its container",
                   [](cr::Tx& tx, const std::string& uuid) { return cr::commit_request(tx, uuid); });

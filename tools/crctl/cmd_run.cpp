@@ -29,7 +29,7 @@
 namespace opskit::crctl {
 
 
-void set_run_command(CLI::App& app, cli::Context& ctx) {
+void set_run_command(CLI::App* cmd, cli::Context& ctx) {
     struct Options {
         RequestFlags request;
         std::string timeout;
@@ -37,7 +37,6 @@ void set_run_command(CLI::App& app, cli::Context& ctx) {
         std::string engine;
     };
     auto opts = std::make_shared<Options>();
-    auto* cmd = app.add_subcommand("run", "create and commit a request, wait for it, exit with its exit code");
     add_request_flags(cmd, opts->request);
     cmd->add_flag("--local", opts->local, "run the container in this process when no dispatcher serves the store");
     ctx.complete(cmd->add_option("--engine", opts->engine, "drive passes of this remote engine (slurm, swarm) while no dispatcher serves the store"),

@@ -12,12 +12,11 @@
 
 namespace opskit::crctl {
 
-void set_wait_command(CLI::App& app, cli::Context& ctx) {
+void set_wait_command(CLI::App* cmd, cli::Context& ctx) {
     struct Options {
         std::string uuid, timeout;
     };
     auto o = std::make_shared<Options>();
-    auto* cmd = app.add_subcommand("wait", "wait until a request is Final; exit 0 only if its container succeeded");
     cmd->add_option("uuid", o->uuid, "request UUID")->required();
     cmd->add_option("--timeout", o->timeout, "give up after DURATION (exit 8)");
     add_store_option(cmd, ctx);

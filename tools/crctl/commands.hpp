@@ -5,12 +5,12 @@
 
 namespace opskit::crctl {
 // Requests and containers (the store); `config show` comes from tools/common.
-void set_request_command(CLI::App& app, cli::Context& ctx);
-void set_container_command(CLI::App& app, cli::Context& ctx);
-void set_wait_command(CLI::App& app, cli::Context& ctx);
+void set_request_command(CLI::App* verb, cli::Context& ctx);
+void set_container_command(CLI::App* verb, cli::Context& ctx);
+void set_wait_command(CLI::App* verb, cli::Context& ctx);
 // Dispatching (runtimes, collections).
-void set_dispatch_command(CLI::App& app, cli::Context& ctx);
-void set_run_command(CLI::App& app, cli::Context& ctx);
-void set_collection_command(CLI::App& app, cli::Context& ctx);
-void set_gc_command(CLI::App& app, cli::Context& ctx);
+void set_dispatch_command(CLI::App* verb, cli::Context& ctx);
+void set_run_command(CLI::App* verb, cli::Context& ctx);
+void set_collection_command(CLI::App* verb, cli::Context& ctx);
+void set_gc_command(CLI::App* verb, cli::Context& ctx);
 }  // namespace opskit::crctl

@@ -6,8 +6,7 @@
 
 namespace opskit::vmctl {
 
-void set_destroy_command(CLI::App& app, cli::Context& ctx) {
-    auto* cmd = app.add_subcommand("destroy", "mark VMs Destroyed (expunged after vmctl.expunge_delay), or expunge now");
+void set_destroy_command(CLI::App* cmd, cli::Context& ctx) {
     struct Opts {
         BulkOptions bulk;
         bool force = false, expunge = false, yes = false, all_volumes = false;

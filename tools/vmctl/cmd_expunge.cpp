@@ -8,8 +8,7 @@
 
 namespace opskit::vmctl {
 
-void set_expunge_command(CLI::App& app, cli::Context& ctx) {
-    auto* cmd = app.add_subcommand("expunge", "remove Destroyed VMs now (--yes), or those that are due (--due)");
+void set_expunge_command(CLI::App* cmd, cli::Context& ctx) {
     struct Opts {
         SelectorOptions sel;
         bool yes = false, due = false, dry_run = false;

@@ -5,8 +5,7 @@
 
 namespace opskit::vmctl {
 
-void set_hosts_command(CLI::App& app, cli::Context& ctx) {
-    auto* cmd = app.add_subcommand("hosts", "list the fleet's hosts: reachable, versions, VM counts by state");
+void set_hosts_command(CLI::App* cmd, cli::Context& ctx) {
     ctx.on(cmd, [&ctx] {
         const auto spec = fleet_spec(ctx);
         const auto scan = vm::scan_hosts(spec.hosts, ctx.config().get_duration("vmctl.connect_timeout"), vm::Listing::states);

@@ -6,8 +6,7 @@
 
 namespace opskit::vmctl {
 
-void set_list_command(CLI::App& app, cli::Context& ctx) {
-    auto* cmd = app.add_subcommand("list", "list VMs with their state (Destroyed ones only with --all or --state)");
+void set_list_command(CLI::App* cmd, cli::Context& ctx) {
     auto o = std::make_shared<SelectorOptions>();
     add_selector(cmd, ctx, *o, "VM names or globs, HOST:VM (default: every VM)");
     ctx.on(cmd, [&ctx, o] {

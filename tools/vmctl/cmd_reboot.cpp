@@ -4,8 +4,7 @@
 
 namespace opskit::vmctl {
 
-void set_reboot_command(CLI::App& app, cli::Context& ctx) {
-    auto* cmd = app.add_subcommand("reboot", "reboot VMs gracefully, or reset them with --force");
+void set_reboot_command(CLI::App* cmd, cli::Context& ctx) {
     struct Opts {
         BulkOptions bulk;
         bool force = false;

@@ -3,8 +3,7 @@
 
 namespace opskit::vmctl {
 
-void set_recover_command(CLI::App& app, cli::Context& ctx) {
-    auto* cmd = app.add_subcommand("recover", "take Destroyed VMs back to Stopped");
+void set_recover_command(CLI::App* cmd, cli::Context& ctx) {
     auto o = std::make_shared<BulkOptions>();
     const BulkVerb verb{.parallel = false, .no_wait = false, .destroyed = true};
     add_bulk_options(cmd, ctx, *o, verb);

@@ -17,9 +17,7 @@ void complete_vm_then_snapshot(CLI::App* cmd, cli::Context& ctx, const std::stri
 
 }  // namespace
 
-void set_snapshot_command(CLI::App& app, cli::Context& ctx) {
-    auto* snap = app.add_subcommand("snapshot", "create, list, revert and delete VM snapshots");
-
+void set_snapshot_command(CLI::App* snap, cli::Context& ctx) {
     auto* create = snap->add_subcommand("create", "take a snapshot of a Running or Stopped VM");
     struct CreateOpts {
         std::string vm;

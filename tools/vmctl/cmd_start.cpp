@@ -3,8 +3,7 @@
 
 namespace opskit::vmctl {
 
-void set_start_command(CLI::App& app, cli::Context& ctx) {
-    auto* cmd = app.add_subcommand("start", "start VMs (a Running VM is left alone)");
+void set_start_command(CLI::App* cmd, cli::Context& ctx) {
     auto o = std::make_shared<BulkOptions>();
     const BulkVerb verb;
     add_bulk_options(cmd, ctx, *o, verb);

@@ -6,8 +6,7 @@
 
 namespace opskit::vmctl {
 
-void set_status_command(CLI::App& app, cli::Context& ctx) {
-    auto* cmd = app.add_subcommand("status", "show the state, reason, vcpus, memory, snapshots and destroy record of VMs");
+void set_status_command(CLI::App* cmd, cli::Context& ctx) {
     auto o = std::make_shared<SelectorOptions>();
     add_selector(cmd, ctx, *o, "VM names or globs, HOST:VM");
     ctx.on(cmd, [&ctx, o] {

@@ -4,8 +4,7 @@
 
 namespace opskit::vmctl {
 
-void set_stop_command(CLI::App& app, cli::Context& ctx) {
-    auto* cmd = app.add_subcommand("stop", "stop VMs gracefully within a deadline, or power them off");
+void set_stop_command(CLI::App* cmd, cli::Context& ctx) {
     struct Opts {
         BulkOptions bulk;
         bool force = false, force_on_timeout = false;

@@ -21,9 +21,7 @@ void complete_vm_then_target(CLI::App* cmd, cli::Context& ctx, const std::string
 
 }  // namespace
 
-void set_volume_command(CLI::App& app, cli::Context& ctx) {
-    auto* vol = app.add_subcommand("volume", "list, attach, detach and resize a VM's disks (refused while it has snapshots)");
-
+void set_volume_command(CLI::App* vol, cli::Context& ctx) {
     auto* list = vol->add_subcommand("list", "list a VM's disks");
     auto l = std::make_shared<std::string>();
     list->add_option("vm", *l, "the VM")->required();

@@ -4,8 +4,7 @@
 
 namespace opskit::vmctl {
 
-void set_wait_command(CLI::App& app, cli::Context& ctx) {
-    auto* cmd = app.add_subcommand("wait", "wait until a VM is in a state");
+void set_wait_command(CLI::App* cmd, cli::Context& ctx) {
     struct Opts {
         std::string vm, state;
     };

@@ -6,16 +6,16 @@
 
 namespace opskit::vmctl {
 // `config show` comes from tools/common.
-void set_hosts_command(CLI::App& app, cli::Context& ctx);
-void set_list_command(CLI::App& app, cli::Context& ctx);
-void set_status_command(CLI::App& app, cli::Context& ctx);
-void set_start_command(CLI::App& app, cli::Context& ctx);
-void set_stop_command(CLI::App& app, cli::Context& ctx);
-void set_reboot_command(CLI::App& app, cli::Context& ctx);
-void set_snapshot_command(CLI::App& app, cli::Context& ctx);
-void set_destroy_command(CLI::App& app, cli::Context& ctx);
-void set_recover_command(CLI::App& app, cli::Context& ctx);
-void set_expunge_command(CLI::App& app, cli::Context& ctx);
-void set_wait_command(CLI::App& app, cli::Context& ctx);
-void set_volume_command(CLI::App& app, cli::Context& ctx);
+void set_hosts_command(CLI::App* verb, cli::Context& ctx);
+void set_list_command(CLI::App* verb, cli::Context& ctx);
+void set_status_command(CLI::App* verb, cli::Context& ctx);
+void set_start_command(CLI::App* verb, cli::Context& ctx);
+void set_stop_command(CLI::App* verb, cli::Context& ctx);
+void set_reboot_command(CLI::App* verb, cli::Context& ctx);
+void set_snapshot_command(CLI::App* verb, cli::Context& ctx);
+void set_destroy_command(CLI::App* verb, cli::Context& ctx);
+void set_recover_command(CLI::App* verb, cli::Context& ctx);
+void set_expunge_command(CLI::App* verb, cli::Context& ctx);
+void set_wait_command(CLI::App* verb, cli::Context& ctx);
+void set_volume_command(CLI::App* verb, cli::Context& ctx);
 }  // namespace opskit::vmctl
