@@ -7,9 +7,9 @@ set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-# What shlibdeps cannot see: libopskit-cr dlopen()s OpenSSL 3's libcrypto on its first digest,
-# libopskit-device libblkid on its first device.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "libssl3, libblkid1")
+# What shlibdeps cannot see: libopskit-cr dlopen()s OpenSSL 3's libcrypto on its first digest
+# and SQLite on its first store, libopskit-device libblkid on its first device.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libssl3, libsqlite3-0, libblkid1")
 set(CPACK_DEBIAN_PACKAGE_SECTION admin)
 set(CPACK_PACKAGE_DIRECTORY ${PROJECT_BINARY_DIR}/package)
 include(CPack)

@@ -86,11 +86,22 @@ setup() {
     [[ $output != *libblkid* && $output != *libsqlite3* ]] || fail "$output"
 }
 
-@test "yaml-cpp loads only to read a YAML file, libblkid only to resolve a device" {
+@test "yaml-cpp loads only to read a YAML file, libblkid only to resolve a device, SQLite only for a store" {
     for tool in bkctl crctl vmctl; do
         run -0 ldd "$ROOT/usr/bin/$tool"
-        [[ $output != *libyaml-cpp* && $output != *libblkid* ]] || fail "$tool maps them at start: $output"
+        [[ $output != *libyaml-cpp* && $output != *libblkid* && $output != *libsqlite3* ]] || fail "$tool maps them at start: $output"
+        for arg in --version -h; do
+            LD_DEBUG=files "$ROOT/usr/bin/$tool" $arg 2>"$T/start.ld" >/dev/null
+            ! grep -qE 'yaml|libblkid|libsqlite3' "$T/start.ld" || fail "$tool $arg loaded: $(grep -E 'yaml|libblkid|libsqlite3' "$T/start.ld" | head -3)"
+        done
     done
+    # A crctl verb that writes or reads a store opens SQLite.
+    LD_DEBUG=files run -0 --separate-stderr "$ROOT/usr/bin/crctl" -o json request create --priority 1 -- true
+    [[ $(jq -r .state <<<"$output") == Uncommitted ]] || fail "$output"
+    grep -q 'libsqlite3.so.0' <<<"$stderr" || fail "request create did not load SQLite"
+    LD_DEBUG=files run -0 --separate-stderr "$ROOT/usr/bin/crctl" -o json request list
+    [[ $(jq length <<<"$output") == 1 ]] || fail "$output"
+    grep -q 'libsqlite3.so.0' <<<"$stderr" || fail "request list did not load SQLite"
     # No config file: a verb that reads the configuration maps neither.
     LD_DEBUG=files "$ROOT/usr/bin/bkctl" -o json config show 2>"$T/show.ld" >/dev/null
     ! grep -qE 'yaml|libblkid' "$T/show.ld" || fail "loaded: $(grep -E 'yaml|libblkid' "$T/show.ld" | head -3)"

@@ -13,26 +13,22 @@ constexpr const char* what = "load libblkid";
 }  // namespace
 
 const Blkid& blkid() {
-    static const Blkid table = [] {
-        void* lib = open_library(soname, what);
-        Blkid b{};
-        bind_symbol(lib, b.get_cache, soname, "blkid_get_cache", what);
-        bind_symbol(lib, b.put_cache, soname, "blkid_put_cache", what);
-        bind_symbol(lib, b.get_dev, soname, "blkid_get_dev", what);
-        bind_symbol(lib, b.evaluate_tag, soname, "blkid_evaluate_tag", what);
-        bind_symbol(lib, b.new_probe_from_filename, soname, "blkid_new_probe_from_filename", what);
-        bind_symbol(lib, b.free_probe, soname, "blkid_free_probe", what);
-        bind_symbol(lib, b.probe_get_size, soname, "blkid_probe_get_size", what);
-        bind_symbol(lib, b.probe_enable_superblocks, soname, "blkid_probe_enable_superblocks", what);
-        bind_symbol(lib, b.probe_set_superblocks_flags, soname, "blkid_probe_set_superblocks_flags", what);
-        bind_symbol(lib, b.probe_enable_partitions, soname, "blkid_probe_enable_partitions", what);
-        bind_symbol(lib, b.probe_set_partitions_flags, soname, "blkid_probe_set_partitions_flags", what);
-        bind_symbol(lib, b.do_safeprobe, soname, "blkid_do_safeprobe", what);
-        bind_symbol(lib, b.probe_numof_values, soname, "blkid_probe_numof_values", what);
-        bind_symbol(lib, b.probe_get_value, soname, "blkid_probe_get_value", what);
-        return b;
-    }();
-    return table;
+    return library_functions<Blkid>(soname, what, [](auto bind, Blkid& t) {
+        bind(t.get_cache, "blkid_get_cache");
+        bind(t.put_cache, "blkid_put_cache");
+        bind(t.get_dev, "blkid_get_dev");
+        bind(t.evaluate_tag, "blkid_evaluate_tag");
+        bind(t.new_probe_from_filename, "blkid_new_probe_from_filename");
+        bind(t.free_probe, "blkid_free_probe");
+        bind(t.probe_get_size, "blkid_probe_get_size");
+        bind(t.probe_enable_superblocks, "blkid_probe_enable_superblocks");
+        bind(t.probe_set_superblocks_flags, "blkid_probe_set_superblocks_flags");
+        bind(t.probe_enable_partitions, "blkid_probe_enable_partitions");
+        bind(t.probe_set_partitions_flags, "blkid_probe_set_partitions_flags");
+        bind(t.do_safeprobe, "blkid_do_safeprobe");
+        bind(t.probe_numof_values, "blkid_probe_numof_values");
+        bind(t.probe_get_value, "blkid_probe_get_value");
+    });
 }
 
 }  // namespace opskit::device::detail

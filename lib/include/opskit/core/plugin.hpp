@@ -28,4 +28,18 @@ void bind_symbol(void* lib, Fn& fn, const char* soname, const char* name, std::s
     fn = reinterpret_cast<Fn>(library_symbol(lib, soname, name, what));
 }
 
+/// A table of `soname`'s functions (a struct of function pointers), filled on the first call
+/// for `Table` by `bind_all(bind, table)`, where `bind(field, "name")` binds one field.
+/// Thread-safe; a failure throws (open_library, library_symbol) and is tried again next call.
+template <class Table, class BindAll>
+const Table& library_functions(const char* soname, std::string_view what, BindAll bind_all) {
+    static const Table table = [&] {
+        void* lib = open_library(soname, what);
+        Table t{};
+        bind_all([&](auto& fn, const char* name) { bind_symbol(lib, fn, soname, name, what); }, t);
+        return t;
+    }();
+    return table;
+}
+
 }  // namespace opskit

@@ -21,20 +21,23 @@
 #include "opskit/cr/lifecycle/canonical.hpp"
 #include "opskit/cr/lifecycle/model.hpp"
 #include "cr/store/schema.hpp"
+#include "cr/store/sqlite_api.hpp"
 
 namespace opskit::cr {
+
+using detail::sqlite;
 namespace fs = std::filesystem;
 
 namespace {
 
 std::string db_name(sqlite3* db) {
-    const char* file = db ? sqlite3_db_filename(db, "main") : nullptr;
+    const char* file = db ? sqlite().db_filename(db, "main") : nullptr;
     return file && *file ? file : "crctl store";
 }
 
 [[noreturn]] void throw_sqlite(sqlite3* db, int rc, std::string_view what) {
     const int primary = rc & 0xff;
-    const std::string why = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    const std::string why = db ? sqlite().errmsg(db) : sqlite().errstr(rc);
     if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
         throw Error(ErrorKind::busy, what, db_name(db), "another crctl process held the store longer than the busy timeout");
     if (primary == SQLITE_CONSTRAINT) throw Error(ErrorKind::conflict, what, db_name(db), why);
@@ -53,39 +56,39 @@ StmtLease::~StmtLease() {
 }
 
 Stmt::Stmt(sqlite3* db, std::string_view sql) : m_db(db) {
-    const int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &m_stmt, nullptr);
+    const int rc = sqlite().prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &m_stmt, nullptr);
     if (rc != SQLITE_OK) throw_sqlite(db, rc, "cannot prepare a statement on the store");
 }
 
 Stmt::Stmt(Stmt&& other) noexcept : m_db(other.m_db), m_stmt(std::exchange(other.m_stmt, nullptr)) {}
 
 Stmt::~Stmt() {
-    if (m_stmt) sqlite3_finalize(m_stmt);
+    if (m_stmt) sqlite().finalize(m_stmt);
 }
 
 Stmt& Stmt::bind(int index, std::int64_t value) {
-    sqlite3_bind_int64(m_stmt, index, value);
+    sqlite().bind_int64(m_stmt, index, value);
     return *this;
 }
 Stmt& Stmt::bind(int index, double value) {
-    sqlite3_bind_double(m_stmt, index, value);
+    sqlite().bind_double(m_stmt, index, value);
     return *this;
 }
 Stmt& Stmt::bind(int index, std::string_view text) {
-    sqlite3_bind_text64(m_stmt, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+    sqlite().bind_text64(m_stmt, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
     return *this;
 }
 Stmt& Stmt::bind(int index, std::nullptr_t) {
-    sqlite3_bind_null(m_stmt, index);
+    sqlite().bind_null(m_stmt, index);
     return *this;
 }
 Stmt& Stmt::bind_json(int index, const Json& value) { return bind(index, canonical_json(value)); }
 
 bool Stmt::step() {
-    const int rc = sqlite3_step(m_stmt);
+    const int rc = sqlite().step(m_stmt);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
-    sqlite3_reset(m_stmt);
+    sqlite().reset(m_stmt);
     throw_sqlite(m_db, rc, "store operation failed");
 }
 
@@ -95,22 +98,22 @@ void Stmt::run() {
 }
 
 void Stmt::reset() {
-    sqlite3_reset(m_stmt);
-    sqlite3_clear_bindings(m_stmt);
+    sqlite().reset(m_stmt);
+    sqlite().clear_bindings(m_stmt);
 }
 
-bool Stmt::is_null(int column) const { return sqlite3_column_type(m_stmt, column) == SQLITE_NULL; }
-std::int64_t Stmt::get_int(int column) const { return sqlite3_column_int64(m_stmt, column); }
-double Stmt::get_double(int column) const { return sqlite3_column_double(m_stmt, column); }
+bool Stmt::is_null(int column) const { return sqlite().column_type(m_stmt, column) == SQLITE_NULL; }
+std::int64_t Stmt::get_int(int column) const { return sqlite().column_int64(m_stmt, column); }
+double Stmt::get_double(int column) const { return sqlite().column_double(m_stmt, column); }
 std::string Stmt::get_text(int column) const {
-    const auto* text = sqlite3_column_text(m_stmt, column);
+    const auto* text = sqlite().column_text(m_stmt, column);
     if (!text) return {};
-    return std::string(reinterpret_cast<const char*>(text), static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, column)));
+    return std::string(reinterpret_cast<const char*>(text), static_cast<std::size_t>(sqlite().column_bytes(m_stmt, column)));
 }
 std::string_view Stmt::get_view(int column) const {
-    const auto* text = sqlite3_column_text(m_stmt, column);
+    const auto* text = sqlite().column_text(m_stmt, column);
     if (!text) return {};
-    return {reinterpret_cast<const char*>(text), static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, column))};
+    return {reinterpret_cast<const char*>(text), static_cast<std::size_t>(sqlite().column_bytes(m_stmt, column))};
 }
 std::optional<std::string> Stmt::get_opt_text(int column) const {
     if (is_null(column)) return std::nullopt;
@@ -175,23 +178,23 @@ Store Store::open(StoreOptions options) {
     // allocations (some 70 per request written, a tenth of the work of a batch, callgrind);
     // crctl never reads them. This must come before SQLite initialises; if the process
     // already uses SQLite elsewhere the call is refused and changes nothing.
-    static const int memstatus_off = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    static const int memstatus_off = sqlite().config(SQLITE_CONFIG_MEMSTATUS, 0);
     (void)memstatus_off;
     const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
-    int rc = sqlite3_open_v2(path.c_str(), &store.m_db, flags, nullptr);
+    int rc = sqlite().open_v2(path.c_str(), &store.m_db, flags, nullptr);
     if (rc != SQLITE_OK) {
-        const std::string why = store.m_db ? sqlite3_errmsg(store.m_db) : sqlite3_errstr(rc);
+        const std::string why = store.m_db ? sqlite().errmsg(store.m_db) : sqlite().errstr(rc);
         throw Error(ErrorKind::unavailable, "cannot open store", path.string(), why);
     }
-    sqlite3_extended_result_codes(store.m_db, 1);
-    sqlite3_busy_timeout(store.m_db, store.m_options.busy_timeout_ms);
+    sqlite().extended_result_codes(store.m_db, 1);
+    sqlite().busy_timeout(store.m_db, store.m_options.busy_timeout_ms);
     // Keep the -wal file when the last connection closes (it is checkpointed, not deleted):
     // otherwise every CLI call, reads included, creates, writes the header of and unlinks it
     // again. Durability is the same; the file stays 0600 beside the store. journal_size_limit
     // (set below) truncates it at that close: a big WAL left behind would be read whole by
     // the next process's recovery (21 ms per read verb after a 100k batch, measured).
     int persist_wal = 1;
-    sqlite3_file_control(store.m_db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist_wal);
+    sqlite().file_control(store.m_db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist_wal);
 
     // Switching to WAL needs a moment without other connections in a transaction; retry
     // within the busy timeout rather than failing a concurrent first open.
@@ -251,10 +254,10 @@ Store Store::open(StoreOptions options) {
                 sqlite3* db;
                 int was = 0;
                 explicit Undefended(sqlite3* handle) : db(handle) {
-                    sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, -1, &was);
-                    sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 0, nullptr);
+                    sqlite().db_config(db, SQLITE_DBCONFIG_DEFENSIVE, -1, &was);
+                    sqlite().db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 0, nullptr);
                 }
-                ~Undefended() { sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, was, nullptr); }
+                ~Undefended() { sqlite().db_config(db, SQLITE_DBCONFIG_DEFENSIVE, was, nullptr); }
             };
             {
                 const Undefended steps(store.m_db);
@@ -277,7 +280,7 @@ Store::Store(Store&& other) noexcept
 Store& Store::operator=(Store&& other) noexcept {
     if (this != &other) {
         if (m_cache) m_cache->free.clear();
-        if (m_db) sqlite3_close_v2(m_db);
+        if (m_db) sqlite().close_v2(m_db);
         m_options = std::move(other.m_options);
         m_db = std::exchange(other.m_db, nullptr);
         m_cache = std::move(other.m_cache);
@@ -287,7 +290,7 @@ Store& Store::operator=(Store&& other) noexcept {
 
 Store::~Store() {
     if (m_cache) m_cache->free.clear();
-    if (m_db) sqlite3_close_v2(m_db);
+    if (m_db) sqlite().close_v2(m_db);
 }
 
 fs::path Store::data_dir() const { return m_options.path.parent_path() / "data"; }
@@ -303,15 +306,15 @@ void Store::begin(bool immediate) {
     m_cache->writing = immediate;
     const char* sql = immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED";
     char* message = nullptr;
-    const int rc = sqlite3_exec(m_db, sql, nullptr, nullptr, &message);
-    sqlite3_free(message);
+    const int rc = sqlite().exec(m_db, sql, nullptr, nullptr, &message);
+    sqlite().free(message);
     if (rc != SQLITE_OK) throw_sqlite(m_db, rc, "cannot start a store transaction");
 }
 
 void Store::commit() {
     char* message = nullptr;
-    const int rc = sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, &message);
-    sqlite3_free(message);
+    const int rc = sqlite().exec(m_db, "COMMIT", nullptr, nullptr, &message);
+    sqlite().free(message);
     if (rc != SQLITE_OK) {
         rollback();
         throw_sqlite(m_db, rc, "cannot commit a store transaction");
@@ -320,7 +323,7 @@ void Store::commit() {
 }
 
 void Store::rollback() noexcept {
-    if (!sqlite3_get_autocommit(m_db)) sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+    if (!sqlite().get_autocommit(m_db)) sqlite().exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
     restore_cache_size();
 }
 
@@ -329,14 +332,14 @@ void Store::raise_cache_size() {
     current.step();
     const std::int64_t normal = current.get_int(0);
     if (normal < 0 && -normal >= big_cache_kib) return;  // already at least as big
-    sqlite3_exec(m_db, ("PRAGMA cache_size=-" + std::to_string(big_cache_kib)).c_str(), nullptr, nullptr, nullptr);
+    sqlite().exec(m_db, ("PRAGMA cache_size=-" + std::to_string(big_cache_kib)).c_str(), nullptr, nullptr, nullptr);
     m_cache->normal_cache_size = normal;
 }
 
 void Store::restore_cache_size() noexcept {
     if (m_cache->normal_cache_size == 0) return;
     // Shrinking frees the batch's pages, so later small commits do not scan them.
-    sqlite3_exec(m_db, ("PRAGMA cache_size=" + std::to_string(m_cache->normal_cache_size)).c_str(), nullptr, nullptr,
+    sqlite().exec(m_db, ("PRAGMA cache_size=" + std::to_string(m_cache->normal_cache_size)).c_str(), nullptr, nullptr,
                  nullptr);
     m_cache->normal_cache_size = 0;
 }
@@ -346,8 +349,8 @@ void Store::restore_cache_size() noexcept {
 void Tx::exec(std::string_view sql) {
     char* message = nullptr;
     const std::string text(sql);
-    const int rc = sqlite3_exec(m_store.m_db, text.c_str(), nullptr, nullptr, &message);
-    sqlite3_free(message);
+    const int rc = sqlite().exec(m_store.m_db, text.c_str(), nullptr, nullptr, &message);
+    sqlite().free(message);
     if (rc != SQLITE_OK) throw_sqlite(m_store.m_db, rc, "store operation failed");
 }
 
@@ -376,6 +379,6 @@ std::int64_t Tx::now_ms() {
 
 std::string Tx::new_uuid(std::string_view infix) { return cr::new_uuid(m_store.m_options.cluster_id, infix); }
 
-int Tx::changes() const { return sqlite3_changes(m_store.m_db); }
+int Tx::changes() const { return sqlite().changes(m_store.m_db); }
 
 }  // namespace opskit::cr
