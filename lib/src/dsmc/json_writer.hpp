@@ -29,9 +29,18 @@ namespace opskit::dsmc::detail {
 struct RecordAllocator : rapidjson::CrtAllocator {};
 using RecordBuffer = rapidjson::GenericStringBuffer<rapidjson::UTF8<>, RecordAllocator>;
 
-/// RapidJSON's PutN for its StringBuffer (one memset), which its own overload gives only
-/// StringBuffer: the generic one stores an indent a byte at a time.
-inline void PutN(RecordBuffer& buffer, char c, std::size_t n) { std::memset(buffer.Push(n), c, n); }
+/// RapidJSON's PutN (an indent) for the writers' buffer; the generic one stores a byte at a
+/// time. Up to sixteen spaces are one 16-byte constant stored inline (room for all sixteen
+/// is reserved, n of them kept); a memset call per line was a visible part of json.
+inline void PutN(RecordBuffer& buffer, char c, std::size_t n) {
+    static constexpr char kSpaces[16] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
+    if (c == ' ' && n <= sizeof kSpaces) {
+        buffer.Reserve(sizeof kSpaces);
+        std::memcpy(buffer.PushUnsafe(n), kSpaces, sizeof kSpaces);
+    } else {
+        std::memset(buffer.Push(n), c, n);
+    }
+}
 
 /// The index of the first byte of s[0, n) that a JSON string escapes (a control character,
 /// '"' or '\\'), or n: eight bytes at a time, a word that marks none taken whole.
