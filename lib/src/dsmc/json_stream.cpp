@@ -63,7 +63,12 @@ bool is_ascii(std::string_view s) noexcept {
     std::size_t i = 0;
     std::uint64_t seen = 0;
     for (; i + 8 <= s.size(); i += 8) seen |= opskit::detail::words::load(s.data() + i);
-    for (; i < s.size(); ++i) seen |= static_cast<unsigned char>(s[i]);
+    // The last bytes as one word (reading some bytes twice changes nothing).
+    if (i < s.size()) {
+        if (s.size() >= 8) seen |= opskit::detail::words::load(s.data() + s.size() - 8);
+        else if (s.size() >= 4) seen |= opskit::detail::words::load_4_to_8(s.data(), s.size());
+        else for (; i < s.size(); ++i) seen |= static_cast<unsigned char>(s[i]);
+    }
     return opskit::detail::words::any_high(seen) == 0;
 }
 

@@ -60,6 +60,14 @@ inline std::size_t plain_run(const char* s, std::size_t n) noexcept {
         const std::uint64_t m = marks(words::load(s + n - 8));
         return m != 0 ? n - 8 + at(m) : n;
     }
+    if (n >= 4) {
+        // Bytes [0, 4) in the low half, [n - 4, n) in the high: a mark in the low half is
+        // exact, one in the high half (the low one clean) is at n - 8 + its place.
+        const std::uint64_t m = marks(words::load_4_to_8(s, n));
+        if (m == 0) return n;
+        const std::size_t k = at(m);
+        return k < 4 ? k : n - 8 + k;
+    }
     for (; i < n; ++i)
         if (marks(static_cast<unsigned char>(s[i])) != 0) return i;
     return n;
