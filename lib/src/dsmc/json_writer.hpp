@@ -68,8 +68,10 @@ inline std::size_t plain_run(const char* s, std::size_t n) noexcept {
         const std::size_t k = at(m);
         return k < 4 ? k : n - 8 + k;
     }
-    for (; i < n; ++i)
-        if (marks(static_cast<unsigned char>(s[i])) != 0) return i;
+    for (; i < n; ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c < 0x20 || c == '"' || c == '\\') return i;
+    }
     return n;
 }
 
