@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "opskit/core/output.hpp"
+#include "opskit/core/redact.hpp"
 #include "opskit/dsmc/print.hpp"
 #include "opskit/dsmc/report.hpp"
 #include "memfd_output.hpp"
@@ -176,6 +177,22 @@ TEST_CASE("dsmc stream: the streaming printers print the whole-report documents"
         CHECK(end.at("verdict") == doc["verdict"]);
         CHECK(end.at("return_code") == doc["return_code"]);
         CHECK(end.at("lines") == doc["lines"]);
+    }
+}
+
+TEST_CASE("dsmc stream: a registered secret is redacted in every form", "[dsmc][stream][secret]") {
+    // The printers skip redaction while no secret is registered: once one is, every record
+    // of every form has it replaced, as redacting the whole text would.
+    const auto path = std::filesystem::path(OPSKIT_TEST_DATA) / "dsmc" / "04-incremental-changed-files-ANS1228E-ANS4037E-ANS1802E.txt";
+    for (const OutputFormat format : {OutputFormat::json, OutputFormat::jsonl, OutputFormat::yaml, OutputFormat::table}) {
+        clear_secrets();
+        const std::string plain = printed(path, format);
+        REQUIRE(plain.find("ANS1228E") != std::string::npos);
+        add_secret("ANS1228E");
+        CHECK(has_secrets());
+        CHECK(printed(path, format) == redact(plain));
+        clear_secrets();
+        CHECK_FALSE(has_secrets());
     }
 }
 

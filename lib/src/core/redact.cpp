@@ -2,12 +2,14 @@
 #include "opskit/core/redact.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <mutex>
 #include <vector>
 
 namespace opskit {
 namespace {
 std::mutex g_mutex;
+std::atomic<bool> g_any{false};  ///< the list is not empty; written under g_mutex
 std::vector<std::string>& secrets() {
     static std::vector<std::string> list;
     return list;
@@ -22,13 +24,17 @@ void add_secret(std::string_view secret) {
         list.emplace_back(secret);
         // Longest first, so a secret that contains another is replaced whole.
         std::sort(list.begin(), list.end(), [](auto& a, auto& b) { return a.size() > b.size(); });
+        g_any.store(true, std::memory_order_release);
     }
 }
 
 void clear_secrets() {
     std::lock_guard lock(g_mutex);
     secrets().clear();
+    g_any.store(false, std::memory_order_release);
 }
+
+bool has_secrets() noexcept { return g_any.load(std::memory_order_acquire); }
 
 void redact_in_place(std::string& text) {
     std::lock_guard lock(g_mutex);

@@ -13,11 +13,94 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
 #include <type_traits>
+
+#include "core/byte_words.hpp"
+
+namespace opskit::dsmc::detail {
+
+/// CrtAllocator under a name of its own, so that the writers' buffer (RecordBuffer) is a
+/// type of its own: the specialisations of RapidJSON's Writer below apply to it alone.
+struct RecordAllocator : rapidjson::CrtAllocator {};
+using RecordBuffer = rapidjson::GenericStringBuffer<rapidjson::UTF8<>, RecordAllocator>;
+
+/// RapidJSON's PutN (an indent) for the writers' buffer; the generic one stores a byte at a
+/// time. Up to sixteen spaces are one 16-byte constant stored inline (room for all sixteen
+/// is reserved, n of them kept); a memset call per line was a visible part of json.
+inline void PutN(RecordBuffer& buffer, char c, std::size_t n) {
+    static constexpr char kSpaces[16] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
+    if (c == ' ' && n <= sizeof kSpaces) {
+        buffer.Reserve(sizeof kSpaces);
+        std::memcpy(buffer.PushUnsafe(n), kSpaces, sizeof kSpaces);
+    } else {
+        std::memset(buffer.Push(n), c, n);
+    }
+}
+
+/// The index of the first byte of s[0, n) that a JSON string escapes (a control character,
+/// '"' or '\\'), or n: eight bytes at a time, a word that marks none taken whole.
+inline std::size_t plain_run(const char* s, std::size_t n) noexcept {
+    namespace words = opskit::detail::words;
+    auto marks = [](std::uint64_t w) {
+        return words::any_below(w, 0x20) | words::any_equal(w, '"') | words::any_equal(w, '\\');
+    };
+    // Each test's lowest mark is exact (byte_words.hpp), so the lowest of the three is.
+    auto at = [](std::uint64_t m) { return static_cast<std::size_t>(std::countr_zero(m)) / 8; };
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        if (const std::uint64_t m = marks(words::load(s + i)); m != 0) return i + at(m);
+    if (i == n) return n;
+    if (n >= 8) {
+        // The last word ends at n; the bytes it shares with the one before are known clean.
+        const std::uint64_t m = marks(words::load(s + n - 8));
+        return m != 0 ? n - 8 + at(m) : n;
+    }
+    if (n >= 4) {
+        // Bytes [0, 4) in the low half, [n - 4, n) in the high: a mark in the low half is
+        // exact, one in the high half (the low one clean) is at n - 8 + its place.
+        const std::uint64_t m = marks(words::load_4_to_8(s, n));
+        if (m == 0) return n;
+        const std::size_t k = at(m);
+        return k < 4 ? k : n - 8 + k;
+    }
+    for (; i < n; ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c < 0x20 || c == '"' || c == '\\') return i;
+    }
+    return n;
+}
+
+}  // namespace opskit::dsmc::detail
+
+// The two hooks RapidJSON's Writer offers a stream type (its SSE2 and NEON builds specialise
+// the first for StringBuffer): the run of a string that needs no escape, and a raw value,
+// both copied with memcpy instead of a byte at a time. What is escaped, and how, stays the
+// Writer's; these only find where the next escape is.
+namespace rapidjson {
+
+template <>
+inline bool Writer<opskit::dsmc::detail::RecordBuffer>::ScanWriteUnescapedString(StringStream& is, size_t length) {
+    const char* p = is.src_;
+    const std::size_t left = length - is.Tell();
+    const std::size_t run = opskit::dsmc::detail::plain_run(p, left);
+    // WriteString reserved six bytes per byte of the string before it scans.
+    std::memcpy(os_->PushUnsafe(run), p, run);
+    is.src_ = p + run;
+    return run < left;
+}
+
+template <>
+inline bool Writer<opskit::dsmc::detail::RecordBuffer>::WriteRawValue(const Ch* json, size_t length) {
+    std::memcpy(os_->Push(length), json, length);
+    return true;
+}
+
+}  // namespace rapidjson
 
 namespace opskit::dsmc::detail {
 
@@ -68,8 +151,8 @@ public:
 private:
     static rapidjson::SizeType size(std::string_view s) { return static_cast<rapidjson::SizeType>(s.size()); }
 
-    rapidjson::StringBuffer m_buf;
-    std::conditional_t<Pretty, rapidjson::PrettyWriter<rapidjson::StringBuffer>, rapidjson::Writer<rapidjson::StringBuffer>> m_w;
+    RecordBuffer m_buf;
+    std::conditional_t<Pretty, rapidjson::PrettyWriter<RecordBuffer>, rapidjson::Writer<RecordBuffer>> m_w;
 };
 
 }  // namespace opskit::dsmc::detail

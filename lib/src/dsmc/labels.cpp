@@ -27,8 +27,8 @@ constexpr Label session_label(std::string_view t, SessionField f) {
     return Label{t, ValueKind::session, {}, nullptr, nullptr, f, 0};
 }
 
-std::array<Label, 31> make_catalogue() {
-    std::array<Label, 31> labels{{
+std::array<Label, kLabelCount> make_catalogue() {
+    std::array<Label, kLabelCount> labels{{
         count_label("Total number of objects inspected", "objects_inspected", &S::objects_inspected),
         count_label("Total number of objects backed up", "objects_backed_up", &S::objects_backed_up),
         count_label("Total number of objects updated", "objects_updated", &S::objects_updated),
@@ -88,7 +88,7 @@ struct Candidate {
 };
 
 struct Index {
-    std::array<Label, 31> labels = make_catalogue();
+    std::array<Label, kLabelCount> labels = make_catalogue();
     std::array<std::vector<Candidate>, kMaxLabel + 1> by_length;
     /// Bit n set when some label is n bytes long: most texts looked up that are no label
     /// (a -detail key, an unknown summary label) have a length no label has, and are

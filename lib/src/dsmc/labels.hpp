@@ -26,6 +26,9 @@ struct Label {
     int id = 0;             ///< dense index (< 64) for the "already seen in this block" mask
 };
 
+/// How many labels the catalogue has (ids 0 to kLabelCount - 1).
+inline constexpr int kLabelCount = 31;
+
 /// The label whose text is exactly `text`, or nullptr.
 const Label* find_label(std::string_view text) noexcept;
 

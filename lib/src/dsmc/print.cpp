@@ -116,11 +116,25 @@ std::unique_ptr<FdOut> temporary() {
     return std::make_unique<FdOut>(fd, true, dir);
 }
 
-/// Redacts a rendered record and appends it to `out`.
-void emit(std::string& rec, FdOut& out) {
-    if (rec.empty()) return;
+/// Appends a rendered record (`text`, then `end`) to `out`, redacted as one piece. With no
+/// secret registered (`bkctl parse` registers none) it goes to the buffer as it is: copying
+/// each record to redact it, and locking the secret list, were a few percent of a record.
+void emit(std::string_view text, FdOut& out, std::string_view end = {}) {
+    if (!has_secrets()) {
+        out.write(text);
+        out.write(end);
+        return;
+    }
+    thread_local std::string rec;
+    rec.assign(text).append(end);
     redact_in_place(rec);
     out.write(rec);
+}
+
+/// The same for a record rendered into `rec`, which is then cleared.
+void emit(std::string& rec, FdOut& out) {
+    if (rec.empty()) return;
+    emit(std::string_view(rec), out);
     rec.clear();
 }
 
@@ -168,13 +182,10 @@ private:
     void record(F&& write) {
         m_w.Reset();
         write();
-        m_rec.assign(m_w.text());
+        emit(m_w.text(), m_out, "\n");
         m_w.clear_text();
-        m_rec.push_back('\n');
-        emit(m_rec, m_out);
     }
     FdOut& m_out;
-    std::string m_rec;
     CompactWriter m_w;
 };
 
@@ -236,9 +247,8 @@ protected:
     W& writer(Part i) { return *m_w[i]; }
     /// A record (or a part of one) is in writer(i)'s buffer.
     void written(Part i) {
-        m_spill.rec(i).assign(m_w[i]->text());
+        emit(m_w[i]->text(), m_spill.file(i));
         m_w[i]->clear_text();
-        m_spill.flush(i);
     }
 
     Spill m_spill;

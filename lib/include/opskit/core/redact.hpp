@@ -15,6 +15,10 @@ void add_secret(std::string_view secret);
 /// Forgets all secrets (tests only).
 void clear_secrets();
 
+/// Whether any secret is registered: a printer of many small pieces skips redacting (and
+/// copying to redact) when none is.
+bool has_secrets() noexcept;
+
 /// Returns text with every registered secret replaced by `***`.
 std::string redact(std::string_view text);
 
