@@ -142,8 +142,8 @@ Container resolve_container(Tx& tx, const ContainerRequest& r) {
 }
 
 std::optional<std::string> find_reusable(Tx& tx, const Container& wanted, const Json& request_scheduling) {
-    static const std::string sql =
-        "SELECT " + container_columns + " FROM containers WHERE " + std::string(detail::reuse_hash_matches) + " AND state <> 'Cancelled'";
+    static const Sql sql("SELECT " + container_columns + " FROM containers WHERE " + std::string(detail::reuse_hash_matches) +
+                         " AND state <> 'Cancelled'");
     // Candidates share the reuse hash, so their stored work attributes are, barring a hash
     // collision, the wanted ones in the same canonical text. Comparing that text spares
     // parsing four JSON columns per candidate; any difference (also 1 vs 1.0, equal as JSON,

@@ -132,9 +132,9 @@ Collection read_collection(const Stmt& row) {
 void save_request(Tx& tx, const ContainerRequest& r, Row row) {
     // An upsert, not INSERT OR REPLACE: REPLACE deletes the old row and inserts a new one,
     // which costs every index entry twice even for a new request.
-    static const std::string insert = "INSERT INTO container_requests (" + request_columns + ") VALUES (" +
-                                      placeholders(count_columns(request_columns)) + ")";
-    static const std::string upsert = insert + " ON CONFLICT (uuid) DO UPDATE SET " + set_all_from_excluded(request_columns);
+    static const Sql insert("INSERT INTO container_requests (" + request_columns + ") VALUES (" +
+                            placeholders(count_columns(request_columns)) + ")");
+    static const Sql upsert(insert.text() + " ON CONFLICT (uuid) DO UPDATE SET " + set_all_from_excluded(request_columns));
     auto st = tx.cached(row == Row::fresh ? insert : upsert);
     st->bind(1, r.uuid)
         .bind(2, to_string(r.state))
@@ -166,14 +166,14 @@ void save_request(Tx& tx, const ContainerRequest& r, Row row) {
 void save_container(Tx& tx, const Container& c, Row row) {
     // Not INSERT OR REPLACE: replacing deletes the row first, which would null the
     // container_uuid of every request pointing at it (ON DELETE SET NULL).
-    static const std::string insert =
-        "INSERT INTO containers (" + container_columns + ") VALUES (" + placeholders(count_columns(container_columns)) + ")";
-    static const std::string upsert =
-        insert +
+    static const Sql insert("INSERT INTO containers (" + container_columns + ") VALUES (" +
+                            placeholders(count_columns(container_columns)) + ")");
+    static const Sql upsert(
+        insert.text() +
         " ON CONFLICT (uuid) DO UPDATE SET state=excluded.state, priority=excluded.priority, "
         "lock_count=excluded.lock_count, locked_by=excluded.locked_by, started_at=excluded.started_at, "
         "finished_at=excluded.finished_at, exit_code=excluded.exit_code, output=excluded.output, log=excluded.log, "
-        "progress=excluded.progress, runtime_status=excluded.runtime_status, modified_at=excluded.modified_at";
+        "progress=excluded.progress, runtime_status=excluded.runtime_status, modified_at=excluded.modified_at");
     auto st = tx.cached(row == Row::fresh ? insert : upsert);
     st->bind(1, c.uuid)
         .bind(2, to_string(c.state))
@@ -202,11 +202,11 @@ void save_container(Tx& tx, const Container& c, Row row) {
 }
 
 void save_collection(Tx& tx, const Collection& c) {
-    static const std::string sql =
+    static const Sql sql(
         "INSERT INTO collections (" + collection_columns + ") VALUES (" + placeholders(count_columns(collection_columns)) +
         ") ON CONFLICT (uuid) DO UPDATE SET portable_data_hash=excluded.portable_data_hash, name=excluded.name, "
         "manifest=excluded.manifest, properties=excluded.properties, trash_at=excluded.trash_at, "
-        "delete_at=excluded.delete_at, modified_at=excluded.modified_at";
+        "delete_at=excluded.delete_at, modified_at=excluded.modified_at");
     auto st = tx.cached(sql);
     st->bind(1, c.uuid)
         .bind(2, c.portable_data_hash)
@@ -221,7 +221,7 @@ void save_collection(Tx& tx, const Collection& c) {
 }
 
 std::optional<ContainerRequest> load_request(Tx& tx, std::string_view uuid) {
-    static const std::string sql = "SELECT " + request_columns + " FROM container_requests WHERE uuid = ?";
+    static const Sql sql("SELECT " + request_columns + " FROM container_requests WHERE uuid = ?");
     auto st = tx.cached(sql);
     st->bind(1, uuid);
     if (!st->step()) return std::nullopt;
@@ -229,7 +229,7 @@ std::optional<ContainerRequest> load_request(Tx& tx, std::string_view uuid) {
 }
 
 std::optional<Container> load_container(Tx& tx, std::string_view uuid) {
-    static const std::string sql = "SELECT " + container_columns + " FROM containers WHERE uuid = ?";
+    static const Sql sql("SELECT " + container_columns + " FROM containers WHERE uuid = ?");
     auto st = tx.cached(sql);
     st->bind(1, uuid);
     if (!st->step()) return std::nullopt;
