@@ -219,8 +219,9 @@ ContainerRequest create_request(Tx& tx, const Json& attributes, const Caller& ca
     detail::validate_request(r, true, problems);
     if (!problems.empty()) throw ValidationError("new request", std::move(problems));
     r.created_at = r.modified_at = tx.now_ms();
-    const bool new_container = r.state == RequestState::committed && detail::set_container(tx, r);
-    detail::save_request(tx, r, detail::Row::fresh);
+    detail::WorkTexts texts;
+    const bool new_container = r.state == RequestState::committed && detail::set_container(tx, r, &texts);
+    detail::save_request(tx, r, detail::Row::fresh, &texts);
     detail::after_request_saved(tx, ContainerRequest{}, r, new_container);
     return r;
 }
@@ -267,9 +268,10 @@ ContainerRequest update_request(Tx& tx, std::string_view uuid, const Json& chang
     detail::validate_request(r, r.state == RequestState::committed, problems);
     if (!problems.empty()) throw ValidationError(uuid, std::move(problems));
     r.modified_at = tx.now_ms();
+    detail::WorkTexts texts;
     const bool new_container = before.state == RequestState::uncommitted && r.state == RequestState::committed &&
-                               !r.container_uuid && detail::set_container(tx, r);
-    detail::save_request(tx, r);
+                               !r.container_uuid && detail::set_container(tx, r, &texts);
+    detail::save_request(tx, r, detail::Row::any, &texts);
     detail::after_request_saved(tx, before, r, new_container);
     return r;
 }

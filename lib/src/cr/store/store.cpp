@@ -77,6 +77,10 @@ Stmt& Stmt::bind(int index, std::string_view text) {
     sqlite3_bind_text64(m_stmt, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
     return *this;
 }
+Stmt& Stmt::bind_view(int index, std::string_view text) {
+    sqlite3_bind_text64(m_stmt, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8);
+    return *this;
+}
 Stmt& Stmt::bind(int index, std::nullptr_t) {
     sqlite3_bind_null(m_stmt, index);
     return *this;

@@ -110,6 +110,14 @@ public:
     }
     /// Binds canonical JSON text.
     Stmt& bind_json(int index, const Json& value);
+    /// Binds text that SQLite reads where it is rather than copying it first: the bytes must
+    /// stay put until the statement is reset (for a cached one, until its lease ends).
+    Stmt& bind_view(int index, std::string_view text);
+    Stmt& bind_view(int index, const std::string& text) { return bind_view(index, std::string_view(text)); }
+    Stmt& bind_view(int index, const std::optional<std::string>& text) {
+        if (text) return bind_view(index, std::string_view(*text));
+        return bind(index, nullptr);
+    }
 
     /// Steps once: true when a row is available, false when done. Errors throw.
     bool step();
