@@ -20,10 +20,12 @@
 //   checking and copying the nlohmann::json values and the reuse hash (SHA-256: ~12k under
 //   valgrind, which hides SHA-NI; a few hundred on the CPU).
 //   A loop iteration went from 167.6k to 148.4k instructions (callgrind, the batch of 4000
-//   rows less that of 2000). On this 2-core machine while other builds ran (load 9.5) that
-//   is 21.6k / 20.5k requests/s at 1k rows and 15.9k / 15.5k at 100k (best / median of 3),
-//   not the 68k/s measured before on a quiet machine: compare instruction counts first,
-//   wall figures only within one session.
+//   rows less that of 2000). On this 2-core machine while other builds ran (load ~4.5),
+//   f9c54ae then store-speed back to back, best / median of 3: 1k rows 16.9k / 16.2k ->
+//   24.0k / 17.2k requests/s, 100k rows 18.8k / 18.5k -> 19.0k / 18.7k; not the 68k/s
+//   measured before on a quiet machine. At 100k the wall time is bound by page-cache misses
+//   and the checkpoint the batch's commit runs (~15%), not by instructions. Compare
+//   instruction counts first, wall figures only within one session.
 // - Flat from 1k to 1M rows: uuids are time-ordered (right-edge inserts in both uuid
 //   indexes), the reuse index keys on 16 hex digits of the hash (~26 bytes an entry, not
 //   80), and a transaction that leases 256 statements gets a 64 MiB page cache until it ends.
