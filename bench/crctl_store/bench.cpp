@@ -5,14 +5,27 @@
 //   bench <crctl binary> <N>...        e.g. bench build/bin/crctl 1000 10000 100000
 //
 // What bounds the figures (callgrind and perf, 2 cores, December 2026):
-// - A new request in a batch is ~132k instructions (184k before the December changes; the
-//   bench's own spec building adds ~25k): about 55k are SQLite writing two rows (request:
-//   table, uuid and two indexes, the partial ones stay empty for top-level requests;
-//   container: table, uuid, reuse-key and queue indexes). A new row is a plain INSERT: the
-//   upsert it was before made SQLite open a statement journal for each (~18k). The rest is
-//   building, checking, copying and dumping the JSON of the columns and the reuse hash.
-//   100k requests/s would need ~35k instructions a request on this machine: out of reach
-//   with this schema and nlohmann::json values.
+// - A new request in a batch is ~112k instructions in create_request (131k before the
+//   store-speed branch; the bench's own spec building and freeing add ~37k): about 55k are
+//   SQLite writing two rows (request: table, uuid and two indexes, the partial ones stay empty
+//   for top-level requests; container: table, uuid, reuse-key and queue indexes) and looking
+//   up the reuse key and the foreign key. Every one of those indexes is read by a verb (EXPLAIN
+//   QUERY PLAN): requests_by_created by `request list`, requests_by_container by priorities
+//   and completion, containers_by_queue by the dispatcher, the reuse key by every commit;
+//   each costs ~4-7k instructions a request. A new row is a plain INSERT (an upsert made
+//   SQLite open a statement journal, ~18k); its text is bound in place (SQLite copied each
+//   text bound by value, ~7k); command, environment and mounts are dumped once for the
+//   reuse key and both rows (~4.5k); statements are found by a number, not by hashing their
+//   text (~2k); attributes are dispatched by one lookup (~5k). The rest is building,
+//   checking and copying the nlohmann::json values and the reuse hash (SHA-256: ~12k under
+//   valgrind, which hides SHA-NI; a few hundred on the CPU).
+//   A loop iteration went from 167.6k to 148.4k instructions (callgrind, the batch of 4000
+//   rows less that of 2000). On this 2-core machine while other builds ran (load ~4.5),
+//   f9c54ae then store-speed back to back, best / median of 3: 1k rows 16.9k / 16.2k ->
+//   24.0k / 17.2k requests/s, 100k rows 18.8k / 18.5k -> 19.0k / 18.7k; not the 68k/s
+//   measured before on a quiet machine. At 100k the wall time is bound by page-cache misses
+//   and the checkpoint the batch's commit runs (~15%), not by instructions. Compare
+//   instruction counts first, wall figures only within one session.
 // - Flat from 1k to 1M rows: uuids are time-ordered (right-edge inserts in both uuid
 //   indexes), the reuse index keys on 16 hex digits of the hash (~26 bytes an entry, not
 //   80), and a transaction that leases 256 statements gets a 64 MiB page cache until it ends.
@@ -24,6 +37,24 @@
 //   shrinks it back) and the first reuse commits read every index level again: the "reuse
 //   commit" column. "reuse, warm cache" is the same after 3,000 more: the steady cost.
 // - CLI latency is mostly process start; the store work of a verb is 1-2 ms.
+//
+// What each SQLite setting (store.cpp) keeps:
+// - journal_mode=WAL, synchronous=NORMAL: COMMIT returns once the transaction is written to
+//   the -wal file (not fsynced). A process killed at any point (kill -9, the concurrency
+//   tests) loses nothing it acknowledged: the kernel holds the write. An OS crash or power
+//   cut can lose the commits since the last checkpoint, never the file's integrity.
+//   synchronous=OFF, journal_mode=MEMORY/OFF and locking_mode=EXCLUSIVE were not considered:
+//   they lose integrity on a crash or shut out the other crctl processes.
+// - wal_autocheckpoint=10000 pages, journal_size_limit, the persistent -wal file: when the
+//   WAL is copied back and how big it stays; the same durability.
+// - temp_store=MEMORY: statement journals (undo of one statement inside a transaction) in
+//   memory; nothing durable lives there.
+// - cache_size raised to 64 MiB for a batch transaction, back after: memory only.
+// - Texts bound in place, statements found by number: no change to what is written.
+// Tried, not kept: secure_delete=OFF (Debian's SQLite zeroes freed space) is ~0.9k a request,
+// not worth leaving deleted data in free pages. 16 KiB pages (new stores) are ~1.5k fewer
+// instructions and one 1M batch ran 6.2k/s against 5.4k/s here, but a one-request commit
+// writes 16 KiB WAL frames and wal_autocheckpoint counts pages; not measured enough to change.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>

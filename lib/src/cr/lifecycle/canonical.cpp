@@ -40,6 +40,13 @@ std::string canonical_json(const Json& value) {
 std::string reuse_hash(const Json& command, std::string_view cwd, const Json& environment,
                        std::string_view output_path, std::string_view container_image, const Json& mounts,
                        const Json& runtime_constraints) {
+    return reuse_hash_of_texts(canonical_json(command), cwd, canonical_json(environment), output_path, container_image,
+                               canonical_json(mounts), runtime_constraints);
+}
+
+std::string reuse_hash_of_texts(std::string_view command, std::string_view cwd, std::string_view environment,
+                                std::string_view output_path, std::string_view container_image, std::string_view mounts,
+                                const Json& runtime_constraints) {
     // The digest is of canonical_json({command, container_image, cwd, environment, mounts,
     // output_path, runtime_constraints without keep_cache_*}). Stored containers carry it, so
     // those bytes must never change; they are written here piece by piece, keys in sorted
@@ -47,15 +54,20 @@ std::string reuse_hash(const Json& command, std::string_view cwd, const Json& en
     // (which was a sixth of the cost of a commit).
     std::string key;
     key.reserve(512);
-    auto member = [&key](std::string_view name, const Json& value) {
-        key.append(key.empty() ? "{\"" : ",\"").append(name).append("\":");
+    auto name = [&key](std::string_view field) { key.append(key.empty() ? "{\"" : ",\"").append(field).append("\":"); };
+    auto member = [&](std::string_view field, const Json& value) {
+        name(field);
         append_canonical(key, value);
     };
-    member("command", command);
+    auto text = [&](std::string_view field, std::string_view canonical) {
+        name(field);
+        key.append(canonical);
+    };
+    text("command", command);
     member("container_image", Json(container_image));
     member("cwd", Json(cwd));
-    member("environment", environment);
-    member("mounts", mounts);
+    text("environment", environment);
+    text("mounts", mounts);
     member("output_path", Json(output_path));
     if (runtime_constraints.is_object()) {
         key.append(",\"runtime_constraints\":{");

@@ -107,7 +107,7 @@ Json resolve_runtime_constraints(const Json& constraints, std::int64_t default_k
     return out;
 }
 
-Container resolve_container(Tx& tx, const ContainerRequest& r) {
+Container resolve_container(Tx& tx, const ContainerRequest& r, WorkTexts* texts) {
     Container c;
     c.command = r.command;
     c.cwd = r.cwd;
@@ -136,35 +136,41 @@ Container resolve_container(Tx& tx, const ContainerRequest& r) {
     }
     c.runtime_constraints = resolve_runtime_constraints(r.runtime_constraints, tx.options().default_keep_cache_ram);
     c.scheduling_parameters = r.scheduling_parameters;
-    c.reuse_hash = reuse_hash(c.command, c.cwd, c.environment, c.output_path, c.container_image, c.mounts,
-                              c.runtime_constraints);
+    WorkTexts own;
+    WorkTexts& t = texts ? *texts : own;
+    t.command = canonical_json(c.command);
+    t.environment = canonical_json(c.environment);
+    t.mounts = canonical_json(c.mounts);
+    t.runtime_constraints = canonical_json(c.runtime_constraints);
+    c.reuse_hash = reuse_hash_of_texts(t.command, c.cwd, t.environment, c.output_path, c.container_image, t.mounts,
+                                       c.runtime_constraints);
     return c;
 }
 
-std::optional<std::string> find_reusable(Tx& tx, const Container& wanted, const Json& request_scheduling) {
-    static const std::string sql =
-        "SELECT " + container_columns + " FROM containers WHERE " + std::string(detail::reuse_hash_matches) + " AND state <> 'Cancelled'";
+std::optional<std::string> find_reusable(Tx& tx, const Container& wanted, const Json& request_scheduling,
+                                         const WorkTexts* texts) {
+    static const Sql sql("SELECT " + container_columns + " FROM containers WHERE " + std::string(detail::reuse_hash_matches) +
+                         " AND state <> 'Cancelled'");
     // Candidates share the reuse hash, so their stored work attributes are, barring a hash
     // collision, the wanted ones in the same canonical text. Comparing that text spares
     // parsing four JSON columns per candidate; any difference (also 1 vs 1.0, equal as JSON,
-    // or other keep_cache_* values) goes to same_work on the parsed row as before. The texts
-    // are made at the first candidate: new work has none.
-    std::string command, environment, mounts, constraints;
+    // or other keep_cache_* values) goes to same_work on the parsed row as before. Without
+    // the caller's texts they are made at the first candidate: new work has none.
+    WorkTexts dumped;
     std::vector<Container> candidates;
     {
         auto st = tx.cached(sql);
         st->bind(1, wanted.reuse_hash);
         while (st->step()) {
-            if (command.empty()) {
-                command = canonical_json(wanted.command);
-                environment = canonical_json(wanted.environment);
-                mounts = canonical_json(wanted.mounts);
-                constraints = canonical_json(wanted.runtime_constraints);
+            if (!texts) {
+                dumped = {canonical_json(wanted.command), canonical_json(wanted.environment),
+                          canonical_json(wanted.mounts), canonical_json(wanted.runtime_constraints)};
+                texts = &dumped;
             }
-            const bool identical = st->get_view(2) == command && st->get_view(3) == wanted.container_image &&
-                                   st->get_view(4) == wanted.cwd && st->get_view(5) == environment &&
-                                   st->get_view(6) == mounts && st->get_view(7) == wanted.output_path &&
-                                   st->get_view(8) == constraints;
+            const bool identical = st->get_view(2) == texts->command && st->get_view(3) == wanted.container_image &&
+                                   st->get_view(4) == wanted.cwd && st->get_view(5) == texts->environment &&
+                                   st->get_view(6) == texts->mounts && st->get_view(7) == wanted.output_path &&
+                                   st->get_view(8) == texts->runtime_constraints;
             if (identical) {
                 candidates.push_back(read_container(*st, false));
                 continue;
@@ -206,10 +212,11 @@ std::optional<std::string> find_reusable(Tx& tx, const Container& wanted, const 
     return std::nullopt;
 }
 
-bool set_container(Tx& tx, ContainerRequest& r) {
-    Container wanted = resolve_container(tx, r);
+bool set_container(Tx& tx, ContainerRequest& r, WorkTexts* request_texts) {
+    WorkTexts texts;
+    Container wanted = resolve_container(tx, r, &texts);
     std::optional<std::string> chosen;
-    if (r.use_existing) chosen = find_reusable(tx, wanted, r.scheduling_parameters);
+    if (r.use_existing) chosen = find_reusable(tx, wanted, r.scheduling_parameters, &texts);
     const bool created = !chosen;
     if (created) {
         wanted.uuid = tx.new_uuid(container_infix);
@@ -218,8 +225,15 @@ bool set_container(Tx& tx, ContainerRequest& r) {
         // Born with the priority update_priorities will compute once `r` is saved (for a
         // top-level request), so the row is written once rather than inserted then updated.
         if (r.priority > 0 && !r.requesting_container_uuid) wanted.priority = request_priority_term(r.priority, r.created_at);
-        save_container(tx, wanted, Row::fresh);
+        save_container(tx, wanted, Row::fresh, &texts);
         chosen = wanted.uuid;
+    }
+    if (request_texts) {
+        // The container's command and environment are the request's; so are its mounts unless
+        // a collection mount was resolved. Its runtime constraints are resolved ones.
+        request_texts->command = std::move(texts.command);
+        request_texts->environment = std::move(texts.environment);
+        if (wanted.mounts == r.mounts) request_texts->mounts = std::move(texts.mounts);
     }
     r.container_uuid = std::move(chosen);
     r.container_count += 1;

@@ -5,6 +5,7 @@
 
 #include <optional>
 
+#include "cr/store/rows.hpp"
 #include "opskit/cr/lifecycle/model.hpp"
 #include "opskit/cr/store/store.hpp"
 
@@ -17,19 +18,24 @@ constexpr std::int64_t request_priority_term(std::int64_t priority, std::int64_t
 }
 
 /// The container attributes a request resolves to (image resolved, collection mounts by
-/// PDH, runtime constraints resolved), as a new Queued container not yet saved.
-Container resolve_container(Tx& tx, const ContainerRequest& request);
+/// PDH, runtime constraints resolved), as a new Queued container not yet saved. `texts`, when
+/// given, receives the canonical text of its work columns (made for the reuse hash anyway).
+Container resolve_container(Tx& tx, const ContainerRequest& request, WorkTexts* texts = nullptr);
 
 /// §4.2: ranges → first element; keep_cache_ram 0/absent → the store default.
 Json resolve_runtime_constraints(const Json& constraints, std::int64_t default_keep_cache_ram);
 
-/// §4.3: the uuid of the preferred reusable container for `wanted`, if any.
-std::optional<std::string> find_reusable(Tx& tx, const Container& wanted, const Json& request_scheduling);
+/// §4.3: the uuid of the preferred reusable container for `wanted`, if any. `texts`: the
+/// canonical text of its work columns, if the caller has it.
+std::optional<std::string> find_reusable(Tx& tx, const Container& wanted, const Json& request_scheduling,
+                                         const WorkTexts* texts = nullptr);
 
 /// Commits `request` (already in state Committed, container_uuid null): resolves or reuses
 /// a container, sets container_uuid and container_count. Saves the container, not the request.
-/// True when it created a new container rather than reusing one.
-bool set_container(Tx& tx, ContainerRequest& request);
+/// True when it created a new container rather than reusing one. `request_texts`, when given,
+/// receives the texts of the request's work columns that the container shares with it, for
+/// saving the request.
+bool set_container(Tx& tx, ContainerRequest& request, WorkTexts* request_texts = nullptr);
 
 /// After a request was saved: recompute priorities of its old and new container trees, and
 /// finalize it at once if its container is already final (or it has none). `new_container`:

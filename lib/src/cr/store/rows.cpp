@@ -1,6 +1,8 @@
 // Records ↔ rows of the crctl store (see rows.hpp).
 #include "cr/store/rows.hpp"
 
+#include "opskit/cr/lifecycle/canonical.hpp"
+
 namespace opskit::cr::detail {
 
 const std::string request_columns =
@@ -44,6 +46,27 @@ std::string set_all_from_excluded(const std::string& columns) {
     }
     return out;
 }
+
+/// The work columns of a row to save, as text bound in place: the caller's texts where given,
+/// else dumped here. It must outlive the lease that binds them (declare it first).
+struct WorkColumns {
+    std::string_view command, environment, mounts, runtime_constraints;
+    WorkTexts dumped;
+
+    WorkColumns(const WorkTexts* given, const Json& command_value, const Json& environment_value,
+                const Json& mounts_value, const Json& constraints_value) {
+        auto text = [&](std::string WorkTexts::*field, const Json& value) -> std::string_view {
+            if (given && !(given->*field).empty()) return given->*field;
+            return dumped.*field = canonical_json(value);
+        };
+        command = text(&WorkTexts::command, command_value);
+        environment = text(&WorkTexts::environment, environment_value);
+        mounts = text(&WorkTexts::mounts, mounts_value);
+        runtime_constraints = text(&WorkTexts::runtime_constraints, constraints_value);
+    }
+    WorkColumns(const WorkColumns&) = delete;
+    WorkColumns& operator=(const WorkColumns&) = delete;
+};
 
 }  // namespace
 
@@ -129,84 +152,92 @@ Collection read_collection(const Stmt& row) {
     return c;
 }
 
-void save_request(Tx& tx, const ContainerRequest& r, Row row) {
+void save_request(Tx& tx, const ContainerRequest& r, Row row, const WorkTexts* given) {
     // An upsert, not INSERT OR REPLACE: REPLACE deletes the old row and inserts a new one,
     // which costs every index entry twice even for a new request.
-    static const std::string insert = "INSERT INTO container_requests (" + request_columns + ") VALUES (" +
-                                      placeholders(count_columns(request_columns)) + ")";
-    static const std::string upsert = insert + " ON CONFLICT (uuid) DO UPDATE SET " + set_all_from_excluded(request_columns);
+    static const Sql insert("INSERT INTO container_requests (" + request_columns + ") VALUES (" +
+                            placeholders(count_columns(request_columns)) + ")");
+    static const Sql upsert(insert.text() + " ON CONFLICT (uuid) DO UPDATE SET " + set_all_from_excluded(request_columns));
+    // Every text is bound in place (SQLite copies each bound by value first: ~20 allocations
+    // and copies a row), so the JSON texts live here, declared before the lease that uses them.
+    const WorkColumns work(given, r.command, r.environment, r.mounts, r.runtime_constraints);
+    const std::string scheduling = canonical_json(r.scheduling_parameters);
     auto st = tx.cached(row == Row::fresh ? insert : upsert);
-    st->bind(1, r.uuid)
-        .bind(2, to_string(r.state))
-        .bind(3, r.name)
-        .bind(4, r.description)
-        .bind_json(5, r.command)
-        .bind(6, r.container_image)
-        .bind(7, r.cwd)
-        .bind_json(8, r.environment)
-        .bind_json(9, r.mounts)
-        .bind(10, r.output_path)
-        .bind_json(11, r.runtime_constraints)
-        .bind_json(12, r.scheduling_parameters)
+    st->bind_view(1, r.uuid)
+        .bind_view(2, to_string(r.state))
+        .bind_view(3, r.name)
+        .bind_view(4, r.description)
+        .bind_view(5, work.command)
+        .bind_view(6, r.container_image)
+        .bind_view(7, r.cwd)
+        .bind_view(8, work.environment)
+        .bind_view(9, work.mounts)
+        .bind_view(10, r.output_path)
+        .bind_view(11, work.runtime_constraints)
+        .bind_view(12, scheduling)
         .bind(13, r.priority)
-        .bind(14, r.container_uuid)
+        .bind_view(14, r.container_uuid)
         .bind(15, r.container_count)
         .bind(16, r.container_count_max)
         .bind(17, std::int64_t{r.use_existing ? 1 : 0})
-        .bind(18, r.output_name)
+        .bind_view(18, r.output_name)
         .bind(19, r.output_ttl)
-        .bind(20, r.log_uuid)
-        .bind(21, r.output_uuid)
-        .bind(22, r.requesting_container_uuid)
+        .bind_view(20, r.log_uuid)
+        .bind_view(21, r.output_uuid)
+        .bind_view(22, r.requesting_container_uuid)
         .bind(23, r.created_at)
         .bind(24, r.modified_at);
     st->run();
 }
 
-void save_container(Tx& tx, const Container& c, Row row) {
+void save_container(Tx& tx, const Container& c, Row row, const WorkTexts* given) {
     // Not INSERT OR REPLACE: replacing deletes the row first, which would null the
     // container_uuid of every request pointing at it (ON DELETE SET NULL).
-    static const std::string insert =
-        "INSERT INTO containers (" + container_columns + ") VALUES (" + placeholders(count_columns(container_columns)) + ")";
-    static const std::string upsert =
-        insert +
+    static const Sql insert("INSERT INTO containers (" + container_columns + ") VALUES (" +
+                            placeholders(count_columns(container_columns)) + ")");
+    static const Sql upsert(
+        insert.text() +
         " ON CONFLICT (uuid) DO UPDATE SET state=excluded.state, priority=excluded.priority, "
         "lock_count=excluded.lock_count, locked_by=excluded.locked_by, started_at=excluded.started_at, "
         "finished_at=excluded.finished_at, exit_code=excluded.exit_code, output=excluded.output, log=excluded.log, "
-        "progress=excluded.progress, runtime_status=excluded.runtime_status, modified_at=excluded.modified_at";
+        "progress=excluded.progress, runtime_status=excluded.runtime_status, modified_at=excluded.modified_at");
+    // Bound in place, as in save_request.
+    const WorkColumns work(given, c.command, c.environment, c.mounts, c.runtime_constraints);
+    const std::string scheduling = canonical_json(c.scheduling_parameters);
+    const std::string status = canonical_json(c.runtime_status);
     auto st = tx.cached(row == Row::fresh ? insert : upsert);
-    st->bind(1, c.uuid)
-        .bind(2, to_string(c.state))
-        .bind_json(3, c.command)
-        .bind(4, c.container_image)
-        .bind(5, c.cwd)
-        .bind_json(6, c.environment)
-        .bind_json(7, c.mounts)
-        .bind(8, c.output_path)
-        .bind_json(9, c.runtime_constraints)
-        .bind_json(10, c.scheduling_parameters)
+    st->bind_view(1, c.uuid)
+        .bind_view(2, to_string(c.state))
+        .bind_view(3, work.command)
+        .bind_view(4, c.container_image)
+        .bind_view(5, c.cwd)
+        .bind_view(6, work.environment)
+        .bind_view(7, work.mounts)
+        .bind_view(8, c.output_path)
+        .bind_view(9, work.runtime_constraints)
+        .bind_view(10, scheduling)
         .bind(11, c.priority)
         .bind(12, c.lock_count)
-        .bind(13, c.locked_by)
+        .bind_view(13, c.locked_by)
         .bind(14, c.started_at)
         .bind(15, c.finished_at)
         .bind(16, c.exit_code)
-        .bind(17, c.output)
-        .bind(18, c.log)
+        .bind_view(17, c.output)
+        .bind_view(18, c.log)
         .bind(19, c.progress)
-        .bind_json(20, c.runtime_status)
-        .bind(21, c.reuse_hash)
+        .bind_view(20, status)
+        .bind_view(21, c.reuse_hash)
         .bind(22, c.created_at)
         .bind(23, c.modified_at);
     st->run();
 }
 
 void save_collection(Tx& tx, const Collection& c) {
-    static const std::string sql =
+    static const Sql sql(
         "INSERT INTO collections (" + collection_columns + ") VALUES (" + placeholders(count_columns(collection_columns)) +
         ") ON CONFLICT (uuid) DO UPDATE SET portable_data_hash=excluded.portable_data_hash, name=excluded.name, "
         "manifest=excluded.manifest, properties=excluded.properties, trash_at=excluded.trash_at, "
-        "delete_at=excluded.delete_at, modified_at=excluded.modified_at";
+        "delete_at=excluded.delete_at, modified_at=excluded.modified_at");
     auto st = tx.cached(sql);
     st->bind(1, c.uuid)
         .bind(2, c.portable_data_hash)
@@ -221,7 +252,7 @@ void save_collection(Tx& tx, const Collection& c) {
 }
 
 std::optional<ContainerRequest> load_request(Tx& tx, std::string_view uuid) {
-    static const std::string sql = "SELECT " + request_columns + " FROM container_requests WHERE uuid = ?";
+    static const Sql sql("SELECT " + request_columns + " FROM container_requests WHERE uuid = ?");
     auto st = tx.cached(sql);
     st->bind(1, uuid);
     if (!st->step()) return std::nullopt;
@@ -229,7 +260,7 @@ std::optional<ContainerRequest> load_request(Tx& tx, std::string_view uuid) {
 }
 
 std::optional<Container> load_container(Tx& tx, std::string_view uuid) {
-    static const std::string sql = "SELECT " + container_columns + " FROM containers WHERE uuid = ?";
+    static const Sql sql("SELECT " + container_columns + " FROM containers WHERE uuid = ?");
     auto st = tx.cached(sql);
     st->bind(1, uuid);
     if (!st->step()) return std::nullopt;

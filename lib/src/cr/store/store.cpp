@@ -9,8 +9,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <atomic>
 #include <chrono>
 #include <cstring>
+#include <deque>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -78,6 +80,10 @@ Stmt& Stmt::bind(int index, std::string_view text) {
     sqlite().bind_text64(m_stmt, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
     return *this;
 }
+Stmt& Stmt::bind_view(int index, std::string_view text) {
+    sqlite().bind_text64(m_stmt, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8);
+    return *this;
+}
 Stmt& Stmt::bind(int index, std::nullptr_t) {
     sqlite().bind_null(m_stmt, index);
     return *this;
@@ -131,7 +137,14 @@ Json Stmt::get_json(int column) const {
 // ---- Store -----------------------------------------------------------------------------------
 
 struct Store::Cache {
-    std::unordered_map<std::string, std::vector<std::unique_ptr<Stmt>>> free;
+    using Pool = std::vector<std::unique_ptr<Stmt>>;
+    std::unordered_map<std::string, Pool> free;
+    // By Sql::slot(). A deque: growing it leaves the pools where leases point to them.
+    std::deque<Pool> by_slot;
+    void clear() {
+        free.clear();
+        by_slot.clear();
+    }
     // Statements leased in the current transaction, and the page cache size to go back to
     // when a big one raised it (0: not raised).
     std::int64_t leases = 0;
@@ -211,7 +224,7 @@ Store Store::open(StoreOptions options) {
             std::this_thread::sleep_for(std::chrono::milliseconds(5));
         }
     }
-    store.m_cache->free.clear();
+    store.m_cache->clear();
     Tx pragmas(store);
     // synchronous=NORMAL in WAL mode: a commit is in the WAL file before it returns, so it
     // survives the process being killed; only an OS crash or power cut can lose the last ones.
@@ -279,7 +292,7 @@ Store::Store(Store&& other) noexcept
 
 Store& Store::operator=(Store&& other) noexcept {
     if (this != &other) {
-        if (m_cache) m_cache->free.clear();
+        if (m_cache) m_cache->clear();
         if (m_db) sqlite().close_v2(m_db);
         m_options = std::move(other.m_options);
         m_db = std::exchange(other.m_db, nullptr);
@@ -289,7 +302,7 @@ Store& Store::operator=(Store&& other) noexcept {
 }
 
 Store::~Store() {
-    if (m_cache) m_cache->free.clear();
+    if (m_cache) m_cache->clear();
     if (m_db) sqlite().close_v2(m_db);
 }
 
@@ -354,9 +367,24 @@ void Tx::exec(std::string_view sql) {
     if (rc != SQLITE_OK) throw_sqlite(m_store.m_db, rc, "store operation failed");
 }
 
-StmtLease Tx::cached(const std::string& sql) {
+namespace {
+
+std::atomic<std::size_t> next_sql_slot{0};
+
+}  // namespace
+
+Sql::Sql(std::string text) : m_text(std::move(text)), m_slot(next_sql_slot++) {}
+
+StmtLease Tx::cached(const std::string& sql) { return lease(m_store.m_cache->free[sql], sql); }
+
+StmtLease Tx::cached(const Sql& sql) {
+    auto& pools = m_store.m_cache->by_slot;
+    if (sql.slot() >= pools.size()) pools.resize(sql.slot() + 1);
+    return lease(pools[sql.slot()], sql.text());
+}
+
+StmtLease Tx::lease(std::vector<std::unique_ptr<Stmt>>& pool, const std::string& sql) {
     if (++m_store.m_cache->leases == batch_leases && m_store.m_cache->writing) m_store.raise_cache_size();
-    auto& pool = m_store.m_cache->free[sql];
     Stmt* stmt = nullptr;
     if (!pool.empty()) {
         stmt = pool.back().release();
@@ -364,8 +392,8 @@ StmtLease Tx::cached(const std::string& sql) {
     } else {
         stmt = new Stmt(m_store.m_db, sql);
     }
-    // The lease holds the pool itself (map nodes do not move), not a copy of the SQL: one
-    // pointer fits std::function's inline buffer, so a lease allocates nothing.
+    // The lease holds the pool itself (map nodes and deque elements do not move), not a copy
+    // of the SQL: one pointer fits std::function's inline buffer, so a lease allocates nothing.
     return StmtLease(stmt, [pool = &pool](Stmt* s) {
         s->reset();
         pool->emplace_back(s);

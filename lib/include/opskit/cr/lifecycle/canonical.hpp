@@ -20,5 +20,10 @@ std::string sha256_hex(std::string_view data);
 std::string reuse_hash(const Json& command, std::string_view cwd, const Json& environment,
                        std::string_view output_path, std::string_view container_image, const Json& mounts,
                        const Json& runtime_constraints);
+/// The same from canonical_json of command, environment and mounts, for a caller that has
+/// those texts already (it stores them).
+std::string reuse_hash_of_texts(std::string_view command, std::string_view cwd, std::string_view environment,
+                                std::string_view output_path, std::string_view container_image, std::string_view mounts,
+                                const Json& runtime_constraints);
 
 }  // namespace opskit::cr

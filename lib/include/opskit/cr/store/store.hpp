@@ -27,6 +27,7 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "opskit/core/output.hpp"
 
@@ -54,6 +55,20 @@ std::filesystem::path default_store_path();
 
 class Tx;
 class Stmt;
+
+/// SQL that one call site runs over and over, made once (a function-local static). Tx::cached
+/// finds its statements by the number this takes at construction; with the text as the key,
+/// every use hashed and compared the whole text (some 600 bytes for inserting a request).
+class Sql {
+public:
+    explicit Sql(std::string text);
+    const std::string& text() const noexcept { return m_text; }
+    std::size_t slot() const noexcept { return m_slot; }
+
+private:
+    std::string m_text;
+    std::size_t m_slot;
+};
 
 /// A statement borrowed from the store's cache for one use; reset and returned on destruction.
 class StmtLease {
@@ -95,6 +110,14 @@ public:
     }
     /// Binds canonical JSON text.
     Stmt& bind_json(int index, const Json& value);
+    /// Binds text that SQLite reads where it is rather than copying it first: the bytes must
+    /// stay put until the statement is reset (for a cached one, until its lease ends).
+    Stmt& bind_view(int index, std::string_view text);
+    Stmt& bind_view(int index, const std::string& text) { return bind_view(index, std::string_view(text)); }
+    Stmt& bind_view(int index, const std::optional<std::string>& text) {
+        if (text) return bind_view(index, std::string_view(*text));
+        return bind(index, nullptr);
+    }
 
     /// Steps once: true when a row is available, false when done. Errors throw.
     bool step();
@@ -180,6 +203,7 @@ public:
     /// A cached prepared statement for `sql` (fast path for repeated statements); safe to
     /// nest: a statement already in use is not handed out twice.
     StmtLease cached(const std::string& sql);
+    StmtLease cached(const Sql& sql);
     /// Runs SQL without results (may hold several statements).
     void exec(std::string_view sql);
     /// The transaction's clock: one value for the whole transaction, ms since epoch.
@@ -190,6 +214,8 @@ public:
     int changes() const;
 
 private:
+    StmtLease lease(std::vector<std::unique_ptr<Stmt>>& pool, const std::string& sql);
+
     Store& m_store;
     std::optional<std::int64_t> m_now;
 };
