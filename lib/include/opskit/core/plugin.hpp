@@ -29,7 +29,8 @@ void bind_symbol(void* lib, Fn& fn, const char* soname, const char* name, std::s
 }
 
 /// A table of `soname`'s functions (a struct of function pointers), filled on the first call
-/// for `Table` by `bind_all(bind, table)`, where `bind(field, "name")` binds one field.
+/// for `Table` by `bind_all(bind, table)`, where `bind(field, "name")` binds one field (and
+/// bind_all may finish the table with what it needs from those functions, or throw).
 /// Thread-safe; a failure throws (open_library, library_symbol) and is tried again next call.
 template <class Table, class BindAll>
 const Table& library_functions(const char* soname, std::string_view what, BindAll bind_all) {

@@ -40,30 +40,21 @@ struct Evp {
     const EVP_MD* md5 = nullptr;
 };
 
-template <class Fn>
-void bind(void* lib, Fn& fn, const char* name) {
-    bind_symbol(lib, fn, libcrypto_soname, name, "load libcrypto");
-}
-
 const Evp& evp() {
-    // A function-local static: initialised once, thread-safe; a failed load throws and is
-    // tried again by the next call. Never unloaded.
-    static const Evp table = [] {
-        void* lib = open_library(libcrypto_soname, "load libcrypto");
-        Evp e{};
-        bind(lib, e.ctx_new, "EVP_MD_CTX_new");
-        bind(lib, e.ctx_free, "EVP_MD_CTX_free");
-        bind(lib, e.init, "EVP_DigestInit_ex");
-        bind(lib, e.update, "EVP_DigestUpdate");
-        bind(lib, e.finish, "EVP_DigestFinal_ex");
-        bind(lib, e.fetch, "EVP_MD_fetch");
+    // Loaded on the first digest, as core's library_functions() loads every such table; the
+    // two digests are fetched in the same step, so a libcrypto without them fails the load.
+    return library_functions<Evp>(libcrypto_soname, "load libcrypto", [](auto bind, Evp& e) {
+        bind(e.ctx_new, "EVP_MD_CTX_new");
+        bind(e.ctx_free, "EVP_MD_CTX_free");
+        bind(e.init, "EVP_DigestInit_ex");
+        bind(e.update, "EVP_DigestUpdate");
+        bind(e.finish, "EVP_DigestFinal_ex");
+        bind(e.fetch, "EVP_MD_fetch");
         e.sha256 = e.fetch(nullptr, "SHA256", nullptr);
         e.md5 = e.fetch(nullptr, "MD5", nullptr);
         if (!e.sha256 || !e.md5)
             throw Error(ErrorKind::unavailable, "load libcrypto", libcrypto_soname, "it offers no SHA256 or MD5");
-        return e;
-    }();
-    return table;
+    });
 }
 
 struct ContextFree {
