@@ -194,7 +194,7 @@ int run(int argc, char** argv, const ToolSpec& spec) {
     }
     one_value_per_occurrence(app);
 
-    if (argc >= 2 && std::string_view(argv[1]) == "__complete") {
+    if (completing) {
         // Config for dynamic completers (store path, libvirt URI) comes from env and files only.
         try {
             ConfigSources sources;
